@@ -1,0 +1,145 @@
+package dev.fusedstep.internal.cpu;
+
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
+import dev.fusedstep.optim.Adam;
+import dev.fusedstep.optim.AdamW;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Adam and AdamW in one pass, in the order of PyTorch's {@code _single_tensor_adam}:
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   AdamW: p = p * (1 - lr*wd)          Adam: g = g + wd*p      (only when wd != 0)
+ *   m = lerp(m, g, 1 - beta1)            = m + (1-beta1)*(g - m)
+ *   v = beta2*v + (1-beta2)*g*g
+ *   amsgrad: vmax = max(vmax, v), used for v below
+ *   p = p - lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
+ * </pre>
+ * with {@code bc1 = 1 - beta1^t}, {@code bc2 = 1 - beta2^t} computed in double on the host.
+ */
+final class AdamKernel extends OptimizerKernel {
+    // scalar slots
+    private static final int DECAY = 0, WD = 1, ONE_MINUS_BETA1 = 2, BETA2 = 3, ONE_MINUS_BETA2 = 4,
+            BC2_SQRT = 5, NEG_STEP_SIZE = 6, EPS = 7;
+
+    private final double lr, beta1, beta2, eps, weightDecay;
+    private final boolean decoupled, amsgrad, maximize;
+
+    AdamKernel(Adam r) {
+        this(r.lr(), r.beta1(), r.beta2(), r.eps(), r.weightDecay(), false, r.amsgrad(), r.maximize());
+    }
+
+    AdamKernel(AdamW r) {
+        this(r.lr(), r.beta1(), r.beta2(), r.eps(), r.weightDecay(), true, r.amsgrad(), r.maximize());
+    }
+
+    private AdamKernel(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+            boolean amsgrad, boolean maximize) {
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        this.amsgrad = amsgrad;
+        this.maximize = maximize;
+    }
+
+    @Override
+    public int stateCount() {
+        return amsgrad ? 3 : 2;
+    }
+
+    @Override
+    public void prepare(long step, double muProduct, float[] s) {
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        // Decoupled decay multiplies by 1 exactly when wd == 0, which leaves p unchanged as PyTorch's skip does.
+        s[DECAY] = decoupled ? (float) (1 - lr * weightDecay) : 1f;
+        s[WD] = decoupled ? 0f : (float) weightDecay;
+        s[ONE_MINUS_BETA1] = (float) (1 - beta1);
+        s[BETA2] = (float) beta2;
+        s[ONE_MINUS_BETA2] = (float) (1 - beta2);
+        s[BC2_SQRT] = (float) Math.sqrt(bc2);
+        s[NEG_STEP_SIZE] = (float) (-lr / bc1);
+        s[EPS] = (float) eps;
+    }
+
+    @Override
+    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
+        MemorySegment expAvg = states[0], expAvgSq = states[1], maxExpAvgSq = amsgrad ? states[2] : null;
+        float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
+        float bc2Sqrt = s[BC2_SQRT], negStep = s[NEG_STEP_SIZE], eps = s[EPS];
+        boolean l2 = wd != 0f;
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i) * decay;
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            float m = Math.fma(w1, g - F32.get(expAvg, i), F32.get(expAvg, i));
+            float v = Math.fma(c2 * g, g, F32.get(expAvgSq, i) * b2);
+            float vUsed = v;
+            if (amsgrad) {
+                vUsed = Math.max(F32.get(maxExpAvgSq, i), v);
+                F32.set(maxExpAvgSq, i, vUsed);
+            }
+            float denom = (float) Math.sqrt(vUsed) / bc2Sqrt + eps;
+            F32.set(param, i, Math.fma(negStep, m / denom, p));
+            F32.set(expAvg, i, m);
+            F32.set(expAvgSq, i, v);
+        }
+    }
+
+    @Override
+    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(AdamKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+                long from, long to) {
+            MemorySegment expAvg = states[0], expAvgSq = states[1], maxExpAvgSq = k.amsgrad ? states[2] : null;
+            boolean maximize = k.maximize, amsgrad = k.amsgrad, l2 = s[WD] != 0f;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
+            FloatVector negStep = FloatVector.broadcast(F, s[NEG_STEP_SIZE]);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE).mul(decay);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector m0 = FloatVector.fromMemorySegment(F, expAvg, off, LE);
+                FloatVector m = g.sub(m0).fma(w1, m0);
+                FloatVector v = g.mul(c2).fma(g, FloatVector.fromMemorySegment(F, expAvgSq, off, LE).mul(b2));
+                FloatVector vUsed = v;
+                if (amsgrad) {
+                    vUsed = FloatVector.fromMemorySegment(F, maxExpAvgSq, off, LE).max(v);
+                    vUsed.intoMemorySegment(maxExpAvgSq, off, LE);
+                }
+                FloatVector denom = vUsed.sqrt().div(bc2Sqrt).add(eps);
+                m.div(denom).fma(negStep, p).intoMemorySegment(param, off, LE);
+                m.intoMemorySegment(expAvg, off, LE);
+                v.intoMemorySegment(expAvgSq, off, LE);
+            }
+            return i;
+        }
+    }
+}

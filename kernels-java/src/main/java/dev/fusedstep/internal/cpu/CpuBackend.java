@@ -1,0 +1,84 @@
+package dev.fusedstep.internal.cpu;
+
+import dev.fusedstep.internal.vectorization.VectorizationProvider;
+
+/**
+ * The CPU backend: which loops to run (Vector API or scalar) and the worker pool that runs
+ * chunks of them. One shared instance serves every caller that does not ask for its own.
+ */
+public final class CpuBackend implements AutoCloseable {
+
+    /**
+     * Elements per chunk: the unit of work a thread takes. Fixed, so the split never depends on
+     * the thread count; a multiple of every vector width and of a cache line; small enough that
+     * a 64K-element tensor spreads over several threads, large enough that claiming one is noise.
+     */
+    public static final int CHUNK = 1 << 14;
+
+    private static final class Shared {
+        static final CpuBackend INSTANCE = new CpuBackend(VectorizationProvider.getInstance().vectorized(), defaultThreads());
+    }
+
+    private final boolean vectorized;
+    private final WorkerPool pool;
+
+    /** A backend with its own pool; {@code vectorized} requires the Vector API to be available. */
+    public CpuBackend(boolean vectorized, int threads) {
+        if (vectorized && !VectorizationProvider.getInstance().vectorized()) {
+            throw new IllegalArgumentException("vectorized: got true, but " + VectorizationProvider.getInstance().describe());
+        }
+        this.vectorized = vectorized;
+        this.pool = new WorkerPool(threads);
+    }
+
+    /** The process-wide backend: vector loops when available, {@link #defaultThreads()} threads. */
+    public static CpuBackend shared() {
+        return Shared.INSTANCE;
+    }
+
+    /** All cores, or {@code -Dfusedstep.threads=N}. */
+    public static int defaultThreads() {
+        String p = System.getProperty("fusedstep.threads");
+        if (p == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(p.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("fusedstep.threads: got \"" + p + "\", expected an integer >= 1");
+    }
+
+    public boolean vectorized() {
+        return vectorized;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    /** Runs one kernel's loop over {@code [from, to)}: the vector loop if this backend vectorizes. */
+    public void update(OptimizerKernel kernel, float[] scalars, java.lang.foreign.MemorySegment param,
+            java.lang.foreign.MemorySegment grad, java.lang.foreign.MemorySegment[] states, long from, long to) {
+        if (vectorized) {
+            kernel.vector(scalars, param, grad, states, from, to);
+        } else {
+            kernel.scalar(scalars, param, grad, states, from, to);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (this != Shared.INSTANCE) {
+            pool.close();
+        }
+    }
+}

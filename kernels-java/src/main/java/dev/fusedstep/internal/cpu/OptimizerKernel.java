@@ -1,0 +1,78 @@
+package dev.fusedstep.internal.cpu;
+
+import dev.fusedstep.optim.Adadelta;
+import dev.fusedstep.optim.Adagrad;
+import dev.fusedstep.optim.Adam;
+import dev.fusedstep.optim.AdamW;
+import dev.fusedstep.optim.Adamax;
+import dev.fusedstep.optim.NAdam;
+import dev.fusedstep.optim.OptimizerRule;
+import dev.fusedstep.optim.RAdam;
+import dev.fusedstep.optim.RMSprop;
+import dev.fusedstep.optim.SGD;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One optimizer's fused float32 update on the CPU: the host-side per-step scalars and the
+ * element loop, once in scalar Java and once with the Vector API.
+ *
+ * <p>Contract every subclass keeps:
+ * <ul>
+ *   <li>{@link #prepare} runs once per parameter per step on the host and computes every
+ *       per-step scalar (bias corrections, step sizes) in double, rounding to float where
+ *       PyTorch hands a Python float to a float32 tensor op.</li>
+ *   <li>{@link #scalar} and {@link #vector} read each buffer once and write each output once
+ *       over elements {@code [from, to)}, with the same operations in the same order
+ *       ({@link Math#fma} exactly where the vector loop fuses), so they give the same bits;
+ *       the vector loop's tail is the scalar loop.</li>
+ *   <li>{@link #vector} may only be called when the Vector API is in the module graph
+ *       ({@code dev.fusedstep.internal.vectorization.VectorizationProvider}); its code lives in
+ *       a nested class so that loading the kernel never loads {@code jdk.incubator.vector}.</li>
+ * </ul>
+ * Elements are little-endian float32; segments need no alignment.
+ */
+public abstract class OptimizerKernel {
+
+    /** Length of the per-step scalar array every kernel's {@link #prepare} fills. */
+    public static final int SCALAR_SLOTS = 12;
+
+    /** The kernel for {@code rule}'s update. */
+    public static OptimizerKernel forRule(OptimizerRule rule) {
+        return switch (rule) {
+            case SGD r -> new SgdKernel(r);
+            case Adagrad r -> new AdagradKernel(r);
+            case RMSprop r -> new RmspropKernel(r);
+            case Adam r -> new AdamKernel(r);
+            case AdamW r -> new AdamKernel(r);
+            case Adamax r -> new AdamaxKernel(r);
+            case NAdam r -> new NadamKernel(r);
+            case RAdam r -> new RadamKernel(r);
+            case Adadelta r -> new AdadeltaKernel(r);
+        };
+    }
+
+    /** Number of state buffers the loops take, in the rule's {@code stateNames()} order. */
+    public abstract int stateCount();
+
+    /**
+     * NAdam's momentum coefficient {@code mu_t} for step {@code step} (multiplied into
+     * {@code mu_product} before {@link #prepare}); 1 for every other rule.
+     */
+    public double momentumFactor(long step) {
+        return 1.0;
+    }
+
+    /**
+     * Fills {@code scalars} (length {@link #SCALAR_SLOTS}) for step {@code step} (1 on the first
+     * step), given {@code muProduct} already advanced to this step.
+     */
+    public abstract void prepare(long step, double muProduct, float[] scalars);
+
+    /** The scalar loop over elements {@code [from, to)}: the fallback and the test oracle. */
+    public abstract void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+            long from, long to);
+
+    /** The Vector API loop over elements {@code [from, to)}; same bits as {@link #scalar}. */
+    public abstract void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+            long from, long to);
+}

@@ -1,0 +1,51 @@
+package dev.fusedstep.optim;
+
+import java.util.List;
+
+/**
+ * Parameters that share one rule, as in a PyTorch param group (e.g. no weight decay for biases).
+ * The rule can be replaced between steps (a schedule changing lr) by one of the same optimizer
+ * with the same state buffers.
+ */
+public final class ParamGroup {
+    private final List<Param> params;
+    private volatile OptimizerRule rule;
+    private final Runnable onRuleChange;
+
+    ParamGroup(OptimizerRule rule, List<Param> params, Runnable onRuleChange) {
+        this.rule = rule;
+        this.params = List.copyOf(params);
+        this.onRuleChange = onRuleChange;
+    }
+
+    public OptimizerRule rule() {
+        return rule;
+    }
+
+    public List<Param> params() {
+        return params;
+    }
+
+    /** Replaces the rule for the following steps; it must be the same optimizer with the same state names. */
+    public void setRule(OptimizerRule newRule) {
+        if (newRule == null) {
+            throw new IllegalArgumentException("rule: got null, expected a " + rule.torchName() + " rule");
+        }
+        if (newRule.getClass() != rule.getClass() || !newRule.stateNames().equals(rule.stateNames())) {
+            throw new IllegalArgumentException("rule: got " + newRule.torchName() + " with state " + newRule.stateNames()
+                    + ", expected " + rule.torchName() + " with state " + rule.stateNames());
+        }
+        this.rule = newRule;
+        onRuleChange.run();
+    }
+
+    /** The group's learning rate. */
+    public double lr() {
+        return rule.lr();
+    }
+
+    /** Sets the learning rate for the following steps (what a schedule does). */
+    public void setLr(double lr) {
+        setRule(rule.withLr(lr));
+    }
+}

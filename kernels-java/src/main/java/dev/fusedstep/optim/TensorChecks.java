@@ -1,0 +1,87 @@
+package dev.fusedstep.optim;
+
+import dev.fusedstep.DType;
+import dev.fusedstep.Device;
+import dev.fusedstep.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Argument checks run before a step writes anything. Every message names the argument, the
+ * value found and what was expected.
+ */
+final class TensorChecks {
+    private TensorChecks() {}
+
+    /** A tensor a CPU float32 kernel can take: not null, F32, on the CPU, memory still open. */
+    static void requireUsable(String name, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + ": got null, expected a tensor");
+        }
+        if (t.dtype() != DType.F32) {
+            throw new IllegalArgumentException(name + ": got dtype " + t.dtype()
+                    + ", expected F32 (the only storage type the optimizer kernels take so far)");
+        }
+        if (!t.device().equals(Device.CPU)) {
+            throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected cpu");
+        }
+        requireAlive(name, t.segment());
+    }
+
+    static void requireAlive(String name, MemorySegment s) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");
+        }
+    }
+
+    static void requireWritable(String name, Tensor t) {
+        if (t.segment().isReadOnly()) {
+            throw new IllegalArgumentException(name + ": got a read-only segment, expected a writable one");
+        }
+    }
+
+    static void requireSameLength(String name, Tensor t, String refName, Tensor ref) {
+        if (t.numel() != ref.numel()) {
+            throw new IllegalArgumentException(name + ": got " + t.numel() + " elements, expected "
+                    + ref.numel() + " (the length of " + refName + ")");
+        }
+    }
+
+    /** A named buffer for the overlap check; {@code written} buffers may overlap nothing. */
+    record Buffer(String name, MemorySegment segment, boolean written) {}
+
+    /**
+     * Rejects any overlap that involves a written buffer (read-only buffers such as gradients may
+     * share memory with each other). Sorting by start keeps this O(n log n) for disjoint buffers.
+     */
+    static void requireNoOverlap(List<Buffer> buffers) {
+        // Heap segments are comparable only within one array; native ones within one address space.
+        Map<Object, List<Buffer>> byBase = new IdentityHashMap<>();
+        Object nativeKey = new Object();
+        for (Buffer b : buffers) {
+            if (b.segment().byteSize() == 0) {
+                continue;
+            }
+            Object key = b.segment().heapBase().orElse(nativeKey);
+            byBase.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+        }
+        for (List<Buffer> group : byBase.values()) {
+            group.sort(Comparator.comparingLong(b -> b.segment().address()));
+            for (int i = 0; i < group.size(); i++) {
+                Buffer a = group.get(i);
+                long end = a.segment().address() + a.segment().byteSize();
+                for (int j = i + 1; j < group.size() && group.get(j).segment().address() < end; j++) {
+                    Buffer b = group.get(j);
+                    if (a.written() || b.written()) {
+                        throw new IllegalArgumentException(b.name() + ": overlaps " + a.name()
+                                + " in memory, expected separate buffers");
+                    }
+                }
+            }
+        }
+    }
+}
