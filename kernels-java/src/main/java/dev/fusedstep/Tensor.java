@@ -55,6 +55,20 @@ public final class Tensor {
         return new Tensor(segment, dtype, Device.CPU, dims);
     }
 
+    /**
+     * Views {@code segment} as a tensor on {@code device}. For a CUDA device the segment carries
+     * a device address (a zero-length segment from {@code MemorySegment.ofAddress}, reinterpreted
+     * to the tensor's byte size) that the host must never dereference; the CUDA backend that reads
+     * such tensors arrives with the GPU issue, and the CPU kernels reject them by name.
+     */
+    public static Tensor of(MemorySegment segment, DType dtype, Device device, long... shape) {
+        if (device == null) {
+            throw new IllegalArgumentException("device: got null, expected Device.CPU or Device.cuda(i)");
+        }
+        Tensor host = of(segment, dtype, shape);
+        return device.equals(Device.CPU) ? host : new Tensor(segment, dtype, device, host.shape);
+    }
+
     /** Wraps a heap array without copying: writes through the tensor land in {@code values}. */
     public static Tensor of(float[] values, long... shape) {
         if (values == null) {

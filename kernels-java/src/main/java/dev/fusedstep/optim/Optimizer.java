@@ -149,9 +149,13 @@ public final class Optimizer implements AutoCloseable {
     /** Takes one step for every parameter of every group. */
     public void step() {
         for (int i = 0; i < params.length; i++) {
-            String name = params[i].name();
-            TensorChecks.requireAlive("param '" + name + "'", paramSegs[i]);
-            TensorChecks.requireAlive("grad '" + name + "'", gradSegs[i]);
+            // Names are built only on failure: the hot path allocates nothing.
+            if (!paramSegs[i].scope().isAlive()) {
+                TensorChecks.requireAlive("param '" + params[i].name() + "'", paramSegs[i]);
+            }
+            if (!gradSegs[i].scope().isAlive()) {
+                TensorChecks.requireAlive("grad '" + params[i].name() + "'", gradSegs[i]);
+            }
         }
         if (!arena.scope().isAlive()) {
             throw new IllegalStateException("optimizer: closed, expected an open optimizer");

@@ -27,7 +27,8 @@ final class TensorChecks {
                     + ", expected F32 (the only storage type the optimizer kernels take so far)");
         }
         if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected cpu");
+            throw new IllegalArgumentException(name + ": got a tensor on " + t.device()
+                    + ", expected cpu (every tensor of a step on the CPU backend; the CUDA backend is not available yet)");
         }
         requireAlive(name, t.segment());
     }
