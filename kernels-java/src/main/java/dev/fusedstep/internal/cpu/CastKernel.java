@@ -1,0 +1,83 @@
+package dev.fusedstep.internal.cpu;
+
+import dev.fusedstep.DType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Element casts between F32 and the half formats (BF16, F16), round-to-nearest-even, one pass,
+ * scalar and Vector API loops with the same bits. The Vector API of JDK 25 has no half-float
+ * lanes, so both directions are integer arithmetic on int lanes ({@link HalfFloats} spells out
+ * the steps once, in scalar form).
+ */
+public enum CastKernel {
+    BF16_TO_F32(DType.BF16, DType.F32),
+    F32_TO_BF16(DType.F32, DType.BF16),
+    F16_TO_F32(DType.F16, DType.F32),
+    F32_TO_F16(DType.F32, DType.F16);
+
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private final DType from;
+    private final DType to;
+
+    CastKernel(DType from, DType to) {
+        this.from = from;
+        this.to = to;
+    }
+
+    /** The cast from {@code src} to {@code dst}, or null if there is none (same dtype: a copy; F64 is read-only). */
+    public static CastKernel between(DType src, DType dst) {
+        for (CastKernel k : values()) {
+            if (k.from == src && k.to == dst) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    public DType from() {
+        return from;
+    }
+
+    public DType to() {
+        return to;
+    }
+
+    /** Casts elements {@code [start, end)} of {@code src} into {@code dst}. */
+    public void scalar(MemorySegment src, MemorySegment dst, long start, long end) {
+        switch (this) {
+            case BF16_TO_F32 -> {
+                for (long i = start; i < end; i++) {
+                    F32.set(dst, i, HalfFloats.bf16ToFloat(src.getAtIndex(HALF, i)));
+                }
+            }
+            case F32_TO_BF16 -> {
+                for (long i = start; i < end; i++) {
+                    dst.setAtIndex(HALF, i, HalfFloats.floatToBf16(F32.get(src, i)));
+                }
+            }
+            case F16_TO_F32 -> {
+                for (long i = start; i < end; i++) {
+                    F32.set(dst, i, HalfFloats.f16ToFloat(src.getAtIndex(HALF, i)));
+                }
+            }
+            case F32_TO_F16 -> {
+                for (long i = start; i < end; i++) {
+                    dst.setAtIndex(HALF, i, HalfFloats.floatToF16(F32.get(src, i)));
+                }
+            }
+        }
+    }
+
+    /** The Vector API loop; only call when the Vector API is available. */
+    public void vector(MemorySegment src, MemorySegment dst, long start, long end) {
+        long done = switch (this) {
+            case BF16_TO_F32 -> VectorCasts.bf16ToF32(src, dst, start, end);
+            case F32_TO_BF16 -> VectorCasts.f32ToBf16(src, dst, start, end);
+            case F16_TO_F32 -> VectorCasts.f16ToF32(src, dst, start, end);
+            case F32_TO_F16 -> VectorCasts.f32ToF16(src, dst, start, end);
+        };
+        scalar(src, dst, done, end);
+    }
+}
