@@ -3,7 +3,7 @@ package dev.fusedstep.optim;
 /**
  * A parameter's scalar optimizer state, as PyTorch keeps it beside the buffers: the number of
  * steps taken ({@code step}) and, for NAdam, the running product of momentum coefficients
- * ({@code mu_product}). Host-side and kept in double. An {@link Optimizer} owns one per
+ * ({@code mu_product}). Host-side; {@code mu_product} is rounded to float32 as PyTorch stores it. An {@link Optimizer} owns one per
  * parameter; a framework calling {@link FusedStep} directly keeps its own.
  */
 public final class ScalarState {
@@ -38,7 +38,9 @@ public final class ScalarState {
     /** Advances to the next step: called once per parameter per step, before the update; {@code mu} is NAdam's factor (1 otherwise). */
     void advance(double mu) {
         step++;
-        muProduct *= mu;
+        // PyTorch keeps mu_product in a float32 tensor (even in a float64 run) and multiplies by a
+        // float32 mu; doing the same keeps its trajectory, and checkpoints, bit for bit.
+        muProduct = (float) (muProduct * (float) mu);
     }
 
     @Override
