@@ -382,11 +382,24 @@ public final class SafeTensors implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
+            MemorySegment staging = null;
             for (Tensor t : tensors.values()) {
                 MemorySegment s = t.segment();
-                // ByteBuffers index with int: write large tensors in slices.
-                for (long at = 0; at < s.byteSize(); at += 1L << 30) {
-                    writeFully(ch, s.asSlice(at, Math.min(1L << 30, s.byteSize() - at)).asByteBuffer());
+                if (s.isNative()) {
+                    // ByteBuffers index with int: write large tensors in slices.
+                    for (long at = 0; at < s.byteSize(); at += 1L << 30) {
+                        writeFully(ch, s.asSlice(at, Math.min(1L << 30, s.byteSize() - at)).asByteBuffer());
+                    }
+                    continue;
+                }
+                // Heap segments over float[], short[]... cannot be viewed as a ByteBuffer: copy through a byte[].
+                if (staging == null) {
+                    staging = MemorySegment.ofArray(new byte[1 << 20]);
+                }
+                for (long at = 0; at < s.byteSize(); at += staging.byteSize()) {
+                    long len = Math.min(staging.byteSize(), s.byteSize() - at);
+                    MemorySegment.copy(s, at, staging, 0, len);
+                    writeFully(ch, staging.asSlice(0, len).asByteBuffer());
                 }
             }
         }
