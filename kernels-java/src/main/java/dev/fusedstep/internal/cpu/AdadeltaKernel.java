@@ -1,33 +1,117 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
 import dev.fusedstep.optim.Adadelta;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
-/** Placeholder: torch.optim.Adadelta is not implemented yet. */
+/**
+ * Adadelta in one pass, in the order of PyTorch's {@code _single_tensor_adadelta}:
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   g = g + wd*p                          (only when wd != 0)
+ *   sq = rho*sq + (1-rho)*g*g
+ *   delta = sqrt(acc + eps) / sqrt(sq + eps) * g
+ *   acc = rho*acc + (1-rho)*delta*delta
+ *   p = p - lr*delta
+ * </pre>
+ * States: {@code square_avg}, {@code acc_delta}. No per-step scalar depends on the step.
+ */
 final class AdadeltaKernel extends OptimizerKernel {
-    private final Adadelta rule;
+    // scalar slots
+    private static final int WD = 0, RHO = 1, ONE_MINUS_RHO = 2, EPS = 3, NEG_LR = 4;
 
-    AdadeltaKernel(Adadelta rule) {
-        this.rule = rule;
+    private final double lr, rho, eps, weightDecay;
+    private final boolean maximize;
+
+    AdadeltaKernel(Adadelta r) {
+        this.lr = r.lr();
+        this.rho = r.rho();
+        this.eps = r.eps();
+        this.weightDecay = r.weightDecay();
+        this.maximize = r.maximize();
     }
 
     @Override
     public int stateCount() {
-        return rule.stateNames().size();
+        return 2;
     }
 
     @Override
     public void prepare(long step, double muProduct, float[] s) {
-        throw new UnsupportedOperationException("Adadelta is not implemented yet");
+        s[WD] = (float) weightDecay;
+        s[RHO] = (float) rho;
+        s[ONE_MINUS_RHO] = (float) (1 - rho);
+        s[EPS] = (float) eps;
+        // add_(delta, alpha=-lr) rounds alpha to float and fuses: p + (-lr)*delta
+        s[NEG_LR] = (float) -lr;
     }
 
     @Override
     public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("Adadelta is not implemented yet");
+        MemorySegment squareAvg = states[0], accDelta = states[1];
+        float wd = s[WD], rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], negLr = s[NEG_LR];
+        boolean l2 = wd != 0f;
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i);
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            float sq = Math.fma(c * g, g, F32.get(squareAvg, i) * rho);
+            float std = (float) Math.sqrt(sq + eps);
+            float acc0 = F32.get(accDelta, i);
+            float delta = (float) Math.sqrt(acc0 + eps) / std * g;
+            float acc = Math.fma(c * delta, delta, acc0 * rho);
+            F32.set(param, i, Math.fma(negLr, delta, p));
+            F32.set(squareAvg, i, sq);
+            F32.set(accDelta, i, acc);
+        }
     }
 
     @Override
     public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("Adadelta is not implemented yet");
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(AdadeltaKernel k, float[] s, MemorySegment param, MemorySegment grad,
+                MemorySegment[] states, long from, long to) {
+            MemorySegment squareAvg = states[0], accDelta = states[1];
+            boolean maximize = k.maximize, l2 = s[WD] != 0f;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector sq = g.mul(c).fma(g, FloatVector.fromMemorySegment(F, squareAvg, off, LE).mul(rho));
+                FloatVector std = sq.add(eps).sqrt();
+                FloatVector acc0 = FloatVector.fromMemorySegment(F, accDelta, off, LE);
+                FloatVector delta = acc0.add(eps).sqrt().div(std).mul(g);
+                FloatVector acc = delta.mul(c).fma(delta, acc0.mul(rho));
+                delta.fma(negLr, p).intoMemorySegment(param, off, LE);
+                sq.intoMemorySegment(squareAvg, off, LE);
+                acc.intoMemorySegment(accDelta, off, LE);
+            }
+            return i;
+        }
     }
 }

@@ -1,33 +1,139 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
 import dev.fusedstep.optim.NAdam;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
-/** Placeholder: torch.optim.NAdam is not implemented yet. */
+/**
+ * NAdam (and NAdamW with decoupled weight decay) in one pass, in the order of PyTorch's
+ * {@code _single_tensor_nadam}:
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   decoupled: p = p * (1 - lr*wd)       else: g = g + wd*p      (only when wd != 0)
+ *   m = lerp(m, g, 1 - beta1)             = m + (1-beta1)*(g - m)
+ *   v = beta2*v + (1-beta2)*g*g
+ *   denom = sqrt(v / bc2) + eps
+ *   p = p + c1 * g / denom                c1 = -lr*(1 - mu_t) / (1 - mu_product)
+ *   p = p + c2 * m / denom                c2 = -lr*mu_{t+1} / (1 - mu_product*mu_{t+1})
+ * </pre>
+ * with {@code mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay))}, {@code mu_product} the product of
+ * {@code mu_1..mu_t} and {@code bc2 = 1 - beta2^t}, all in double on the host. The two
+ * {@code addcdiv}s stay separate, as in PyTorch, rather than folding into one quotient.
+ */
 final class NadamKernel extends OptimizerKernel {
-    private final NAdam rule;
+    // scalar slots
+    private static final int DECAY = 0, WD = 1, ONE_MINUS_BETA1 = 2, BETA2 = 3, ONE_MINUS_BETA2 = 4, BC2 = 5,
+            EPS = 6, GRAD_STEP = 7, AVG_STEP = 8;
 
-    NadamKernel(NAdam rule) {
-        this.rule = rule;
+    private final double lr, beta1, beta2, eps, weightDecay, momentumDecay;
+    private final boolean decoupled, maximize;
+
+    NadamKernel(NAdam r) {
+        this.lr = r.lr();
+        this.beta1 = r.beta1();
+        this.beta2 = r.beta2();
+        this.eps = r.eps();
+        this.weightDecay = r.weightDecay();
+        this.momentumDecay = r.momentumDecay();
+        this.decoupled = r.decoupledWeightDecay();
+        this.maximize = r.maximize();
     }
 
     @Override
     public int stateCount() {
-        return rule.stateNames().size();
+        return 2;
+    }
+
+    @Override
+    public double momentumFactor(long step) {
+        return beta1 * (1.0 - 0.5 * Math.pow(0.96, step * momentumDecay));
     }
 
     @Override
     public void prepare(long step, double muProduct, float[] s) {
-        throw new UnsupportedOperationException("NAdam is not implemented yet");
+        double mu = momentumFactor(step);
+        double muNext = momentumFactor(step + 1);
+        double bc2 = 1 - Math.pow(beta2, step);
+        // Decoupled decay multiplies by 1 exactly when wd == 0, which leaves p unchanged as PyTorch's skip does.
+        s[DECAY] = decoupled ? (float) (1 - lr * weightDecay) : 1f;
+        s[WD] = decoupled ? 0f : (float) weightDecay;
+        s[ONE_MINUS_BETA1] = (float) (1 - beta1);
+        s[BETA2] = (float) beta2;
+        s[ONE_MINUS_BETA2] = (float) (1 - beta2);
+        s[BC2] = (float) bc2;
+        s[EPS] = (float) eps;
+        s[GRAD_STEP] = (float) (-lr * (1.0 - mu) / (1.0 - muProduct));
+        s[AVG_STEP] = (float) ((-lr * muNext) / (1.0 - muProduct * muNext));
     }
 
     @Override
     public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("NAdam is not implemented yet");
+        MemorySegment expAvg = states[0], expAvgSq = states[1];
+        float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
+        float bc2 = s[BC2], eps = s[EPS], gradStep = s[GRAD_STEP], avgStep = s[AVG_STEP];
+        boolean l2 = wd != 0f;
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i) * decay;
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            float m = Math.fma(w1, g - F32.get(expAvg, i), F32.get(expAvg, i));
+            float v = Math.fma(c2 * g, g, F32.get(expAvgSq, i) * b2);
+            float denom = (float) Math.sqrt(v / bc2) + eps;
+            p = Math.fma(gradStep, g / denom, p);
+            F32.set(param, i, Math.fma(avgStep, m / denom, p));
+            F32.set(expAvg, i, m);
+            F32.set(expAvgSq, i, v);
+        }
     }
 
     @Override
     public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("NAdam is not implemented yet");
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(NadamKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+                long from, long to) {
+            MemorySegment expAvg = states[0], expAvgSq = states[1];
+            boolean maximize = k.maximize, l2 = s[WD] != 0f;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2 = s[BC2], eps = s[EPS];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
+            FloatVector gradStep = FloatVector.broadcast(F, s[GRAD_STEP]);
+            FloatVector avgStep = FloatVector.broadcast(F, s[AVG_STEP]);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE).mul(decay);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector m0 = FloatVector.fromMemorySegment(F, expAvg, off, LE);
+                FloatVector m = g.sub(m0).fma(w1, m0);
+                FloatVector v = g.mul(c2).fma(g, FloatVector.fromMemorySegment(F, expAvgSq, off, LE).mul(b2));
+                FloatVector denom = v.div(bc2).sqrt().add(eps);
+                p = g.div(denom).fma(gradStep, p);
+                m.div(denom).fma(avgStep, p).intoMemorySegment(param, off, LE);
+                m.intoMemorySegment(expAvg, off, LE);
+                v.intoMemorySegment(expAvgSq, off, LE);
+            }
+            return i;
+        }
     }
 }
