@@ -63,6 +63,7 @@ public final class Casts {
         MemorySegment s = src.segment(), d = dst.segment();
         boolean vectorized = backend.vectorized();
         int chunks = (int) ((n + CpuBackend.CHUNK - 1) / CpuBackend.CHUNK);
+        boolean parallel = backend.pool().shareable(s) && backend.pool().shareable(d);
         backend.pool().run(chunks, c -> {
             long from = (long) c * CpuBackend.CHUNK;
             long to = Math.min(from + CpuBackend.CHUNK, n);
@@ -71,7 +72,7 @@ public final class Casts {
             } else {
                 kernel.scalar(s, d, from, to);
             }
-        });
+        }, parallel);
     }
 
     private static void requireHost(String name, Tensor t) {
@@ -83,6 +84,10 @@ public final class Casts {
         }
         if (!t.segment().scope().isAlive()) {
             throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");
+        }
+        if (!t.segment().isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + ": its memory segment is confined to another thread,"
+                    + " expected one this thread can access");
         }
     }
 }

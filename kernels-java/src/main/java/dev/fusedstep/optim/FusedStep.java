@@ -66,6 +66,6 @@ public final class FusedStep {
         backend.pool().run(chunks, c -> {
             long from = (long) c * CpuBackend.CHUNK;
             backend.update(kernel, scalars, p, g, stateSegs, from, Math.min(from + CpuBackend.CHUNK, n));
-        });
+        }, TensorChecks.shareable(backend.pool(), buffers));
     }
 }

@@ -53,6 +53,8 @@ public final class Optimizer implements AutoCloseable {
     private final boolean ownsBackend;
     private final Arena arena;
     private final WorkerPool.Task chunkTask = this::runChunk;
+    /** False when a caller's buffer is confined to its thread: steps then run on that thread alone. */
+    private final boolean parallel;
 
     private Optimizer(Builder b) {
         if (b.groups.isEmpty()) {
@@ -66,7 +68,7 @@ public final class Optimizer implements AutoCloseable {
                 owner.add(g);
             }
         }
-        validate(all);
+        List<TensorChecks.Buffer> buffers = validate(all);
         int n = all.size();
         params = all.toArray(new Param[0]);
         groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
@@ -95,6 +97,7 @@ public final class Optimizer implements AutoCloseable {
             ownsBackend = false;
         }
 
+        parallel = TensorChecks.shareable(backend.pool(), buffers);
         arena = Arena.ofShared();
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];
@@ -148,12 +151,13 @@ public final class Optimizer implements AutoCloseable {
 
     /** Takes one step for every parameter of every group. */
     public void step() {
+        Thread caller = Thread.currentThread();
         for (int i = 0; i < params.length; i++) {
             // Names are built only on failure: the hot path allocates nothing.
-            if (!paramSegs[i].scope().isAlive()) {
+            if (!paramSegs[i].scope().isAlive() || !paramSegs[i].isAccessibleBy(caller)) {
                 TensorChecks.requireAlive("param '" + params[i].name() + "'", paramSegs[i]);
             }
-            if (!gradSegs[i].scope().isAlive()) {
+            if (!gradSegs[i].scope().isAlive() || !gradSegs[i].isAccessibleBy(caller)) {
                 TensorChecks.requireAlive("grad '" + params[i].name() + "'", gradSegs[i]);
             }
         }
@@ -166,7 +170,7 @@ public final class Optimizer implements AutoCloseable {
             st.advance(k.momentumFactor(st.step() + 1));
             k.prepare(st.step(), st.muProduct(), scalars[i]);
         }
-        backend.pool().run(chunkParam.length, chunkTask);
+        backend.pool().run(chunkParam.length, chunkTask, parallel);
     }
 
     private void runChunk(int c) {
@@ -235,7 +239,7 @@ public final class Optimizer implements AutoCloseable {
         }
     }
 
-    private static void validate(List<Param> all) {
+    private static List<TensorChecks.Buffer> validate(List<Param> all) {
         Map<String, Boolean> names = new HashMap<>();
         List<TensorChecks.Buffer> buffers = new ArrayList<>();
         for (Param p : all) {
@@ -252,6 +256,7 @@ public final class Optimizer implements AutoCloseable {
             buffers.add(new TensorChecks.Buffer(gn, p.grad().segment(), false));
         }
         TensorChecks.requireNoOverlap(buffers);
+        return buffers;
     }
 
     private static long residue(MemorySegment s) {

@@ -37,6 +37,20 @@ final class TensorChecks {
         if (!s.scope().isAlive()) {
             throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");
         }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + ": its memory segment is confined to another thread,"
+                    + " expected one this thread can access");
+        }
+    }
+
+    /** Whether every segment may be handed to the worker threads (none is confined to the caller). */
+    static boolean shareable(dev.fusedstep.internal.cpu.WorkerPool pool, List<Buffer> buffers) {
+        for (Buffer b : buffers) {
+            if (!pool.shareable(b.segment())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void requireWritable(String name, Tensor t) {

@@ -117,6 +117,32 @@ class BadInputTest {
     }
 
     @Test
+    void memoryConfinedToTheCallerIsSteppedOnTheCallerAndRejectedElsewhere() throws Exception {
+        try (Arena confined = Arena.ofConfined()) {
+            Tensor p = Tensor.allocate(confined, DType.F32, 40_000), g = Tensor.allocate(confined, DType.F32, 40_000);
+            g.copyFrom(random(40_000, 1));
+            try (Optimizer opt = Optimizer.builder().threads(2).group(new AdamW(), Param.of("w", p, g)).build()) {
+                opt.step(); // three chunks, all on this thread: the workers may not touch confined memory
+                assertTrue(p.getFloat(0) != 0f);
+                float[] before = p.toFloatArray();
+                Throwable[] seen = new Throwable[1];
+                Thread other = new Thread(() -> {
+                    try {
+                        opt.step();
+                    } catch (Throwable t) {
+                        seen[0] = t;
+                    }
+                });
+                other.start();
+                other.join();
+                assertTrue(seen[0] instanceof IllegalStateException && seen[0].getMessage().contains("param 'w'")
+                        && seen[0].getMessage().contains("confined to another thread"), String.valueOf(seen[0]));
+                assertArrayEquals(before, p.toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void overlappingTensorsAreRejected() {
         float[] shared = random(20, 1), m = new float[10], v = new float[10];
         Tensor p = Tensor.of(MemorySegment.ofArray(shared).asSlice(0, 40), DType.F32);

@@ -54,12 +54,28 @@ public final class WorkerPool implements AutoCloseable {
         return workers.length + 1;
     }
 
+    /**
+     * Whether the workers may touch {@code segment}: false for memory confined to one thread
+     * (an {@code Arena.ofConfined()}), which then has to be processed on the caller's thread.
+     */
+    public boolean shareable(java.lang.foreign.MemorySegment segment) {
+        return workers.length == 0 || segment.isAccessibleBy(workers[0]);
+    }
+
     /** Runs {@code task} for every index in {@code [0, count)} and returns when all are done. */
     public void run(int count, Task task) {
+        run(count, task, true);
+    }
+
+    /**
+     * Runs {@code task} for every index in {@code [0, count)}, on the workers too if
+     * {@code parallel} (pass false when a segment is confined to the calling thread).
+     */
+    public void run(int count, Task task, boolean parallel) {
         if (count <= 0) {
             return;
         }
-        if (workers.length == 0 || count == 1) {
+        if (workers.length == 0 || count == 1 || !parallel) {
             for (int i = 0; i < count; i++) {
                 task.run(i);
             }
