@@ -46,11 +46,19 @@ _fusedstep_jdk_candidates() {
 _fusedstep_find_jdk() {
     local seen=" " found=() d real major
     while IFS= read -r d; do
-        real=$(cd "$d" 2>/dev/null && pwd -P) || continue
-        [[ $seen == *" $real "* ]] && continue
-        seen+="$real "
-        major=$(_fusedstep_java_major "$real")
-        [[ -n $major ]] || continue
+        real=$(cd "$d" 2>/dev/null && pwd -P) || real=""
+        if [[ -n $real ]]; then
+            [[ $seen == *" $real "* ]] && continue
+            seen+="$real "
+            major=$(_fusedstep_java_major "$real")
+        else
+            major=""
+        fi
+        if [[ -z $major ]]; then
+            # Only an explicit JAVA_HOME is worth naming when it holds no Java.
+            [[ $d == "${JAVA_HOME:-}" ]] && found+=("JAVA_HOME=$d (no bin/java there)")
+            continue
+        fi
         if (( major >= FUSEDSTEP_MIN_JAVA )) && [[ -x $real/bin/javac ]]; then
             export JAVA_HOME="$real"
             case ":$PATH:" in
