@@ -1,6 +1,7 @@
 package dev.fusedstep.optim;
 
 import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cpu.OptimizerKernel;
 import java.lang.foreign.MemorySegment;

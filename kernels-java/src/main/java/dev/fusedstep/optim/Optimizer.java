@@ -2,6 +2,7 @@ package dev.fusedstep.optim;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cpu.OptimizerKernel;
 import dev.fusedstep.internal.cpu.WorkerPool;

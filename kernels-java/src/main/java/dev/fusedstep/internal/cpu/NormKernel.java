@@ -34,13 +34,11 @@ public final class NormKernel {
 
     /** Max of |g| over {@code [from, to)}; NaN if any element is NaN. */
     public static double maxAbs(MemorySegment g, long from, long to, boolean vectorized) {
-        long i = from;
-        float max = 0f;
-        if (vectorized) {
-            i = Vectorized.maxAbsBody(g, from, to);
-            max = Vectorized.lastMax;
-        }
-        for (; i < to; i++) {
+        return vectorized ? Vectorized.maxAbs(g, from, to) : scalarMaxAbs(g, from, to, 0f);
+    }
+
+    private static float scalarMaxAbs(MemorySegment g, long from, long to, float max) {
+        for (long i = from; i < to; i++) {
             max = Math.max(max, Math.abs(F32.get(g, i)));
         }
         return max;
@@ -85,9 +83,6 @@ public final class NormKernel {
 
     private static final class Vectorized {
         private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
-        /** Per-thread hand-off of the vector body's maximum (a field would race between workers). */
-        private static final ThreadLocal<float[]> MAX = ThreadLocal.withInitial(() -> new float[1]);
-        static float lastMax;
 
         static double sumOfSquares(MemorySegment g, long from, long to) {
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
@@ -107,14 +102,13 @@ public final class NormKernel {
             return acc;
         }
 
-        static long maxAbsBody(MemorySegment g, long from, long to) {
+        static float maxAbs(MemorySegment g, long from, long to) {
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 max = max.max(FloatVector.fromMemorySegment(F, g, i * 4, LE).abs());
             }
-            lastMax = max.reduceLanes(VectorOperators.MAX);
-            return i;
+            return scalarMaxAbs(g, i, to, max.reduceLanes(VectorOperators.MAX));
         }
 
         static long scale(MemorySegment g, float scale, long from, long to) {

@@ -1,4 +1,4 @@
-package dev.fusedstep.optim;
+package dev.fusedstep.internal;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Device;
@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Argument checks run before a step writes anything. Every message names the argument, the
+ * Argument checks run before a kernel writes anything (optimizer steps, casts, clipping). Every message names the argument, the
  * value found and what was expected.
  */
-final class TensorChecks {
+public final class TensorChecks {
     private TensorChecks() {}
 
     /** A tensor a CPU float32 kernel can take: not null, F32, on the CPU, memory still open. */
-    static void requireUsable(String name, Tensor t) {
+    public static void requireUsable(String name, Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException(name + ": got null, expected a tensor");
         }
@@ -33,7 +33,7 @@ final class TensorChecks {
         requireAlive(name, t.segment());
     }
 
-    static void requireAlive(String name, MemorySegment s) {
+    public static void requireAlive(String name, MemorySegment s) {
         if (!s.scope().isAlive()) {
             throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");
         }
@@ -44,7 +44,7 @@ final class TensorChecks {
     }
 
     /** Whether every segment may be handed to the worker threads (none is confined to the caller). */
-    static boolean shareable(dev.fusedstep.internal.cpu.WorkerPool pool, List<Buffer> buffers) {
+    public static boolean shareable(dev.fusedstep.internal.cpu.WorkerPool pool, List<Buffer> buffers) {
         for (Buffer b : buffers) {
             if (!pool.shareable(b.segment())) {
                 return false;
@@ -53,13 +53,13 @@ final class TensorChecks {
         return true;
     }
 
-    static void requireWritable(String name, Tensor t) {
+    public static void requireWritable(String name, Tensor t) {
         if (t.segment().isReadOnly()) {
             throw new IllegalArgumentException(name + ": got a read-only segment, expected a writable one");
         }
     }
 
-    static void requireSameLength(String name, Tensor t, String refName, Tensor ref) {
+    public static void requireSameLength(String name, Tensor t, String refName, Tensor ref) {
         if (t.numel() != ref.numel()) {
             throw new IllegalArgumentException(name + ": got " + t.numel() + " elements, expected "
                     + ref.numel() + " (the length of " + refName + ")");
@@ -67,13 +67,13 @@ final class TensorChecks {
     }
 
     /** A named buffer for the overlap check; {@code written} buffers may overlap nothing. */
-    record Buffer(String name, MemorySegment segment, boolean written) {}
+    public record Buffer(String name, MemorySegment segment, boolean written) {}
 
     /**
      * Rejects any overlap that involves a written buffer (read-only buffers such as gradients may
      * share memory with each other). Sorting by start keeps this O(n log n) for disjoint buffers.
      */
-    static void requireNoOverlap(List<Buffer> buffers) {
+    public static void requireNoOverlap(List<Buffer> buffers) {
         // Heap segments are comparable only within one array; native ones within one address space.
         Map<Object, List<Buffer>> byBase = new IdentityHashMap<>();
         Object nativeKey = new Object();

@@ -1,0 +1,169 @@
+package dev.fusedstep.clip;
+
+import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.TensorChecks;
+import dev.fusedstep.internal.cpu.CpuBackend;
+import dev.fusedstep.internal.cpu.NormKernel;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * Gradient clipping with torch.nn.utils semantics: the global norm over many tensors
+ * ({@link #totalNorm}), clipping by it ({@link #clipGradNorm}: coefficient
+ * {@code min(1, max_norm / (total + 1e-6))}, in float32 as PyTorch computes it) and by value
+ * ({@link #clipGradValue}).
+ *
+ * <p>The norm is deterministic: every tensor is cut into fixed chunks, each chunk's partial sum is
+ * kept in double, and partials are added in chunk order, so the result has the same bits for any
+ * thread count. It is also more accurate than PyTorch's float32 reduction. A non-finite
+ * gradient makes the norm non-finite (infinity or NaN), which is how a loss scaler learns of it.
+ */
+public final class GradClipping {
+    private GradClipping() {}
+
+    /** The L2 norm: {@code normType} for {@link #totalNorm}. */
+    public static final double L2 = 2.0;
+    /** The max norm: {@code normType} for {@link #totalNorm}. */
+    public static final double INF = Double.POSITIVE_INFINITY;
+
+    /** The {@code normType}-norm of all {@code grads} together (p > 0, or {@link #INF}). */
+    public static double totalNorm(List<Tensor> grads, double normType) {
+        return totalNorm(CpuBackend.shared(), grads, normType);
+    }
+
+    /**
+     * Scales {@code grads} in place so that their total {@code normType}-norm is at most
+     * {@code maxNorm}, as torch.nn.utils.clip_grad_norm_; returns the total norm before clipping.
+     */
+    public static double clipGradNorm(List<Tensor> grads, double maxNorm, double normType) {
+        return clipGradNorm(CpuBackend.shared(), grads, maxNorm, normType);
+    }
+
+    /** Clamps every gradient element into {@code [-clipValue, clipValue]}, as torch.nn.utils.clip_grad_value_. */
+    public static void clipGradValue(List<Tensor> grads, double clipValue) {
+        if (!(clipValue >= 0) || Double.isInfinite(clipValue)) {
+            throw new IllegalArgumentException("clip_value: got " + clipValue + ", expected a finite value >= 0");
+        }
+        CpuBackend backend = CpuBackend.shared();
+        check(grads, true);
+        float c = (float) clipValue;
+        forEachChunk(backend, grads, (g, from, to) -> NormKernel.clamp(g, -c, c, from, to, backend.vectorized()));
+    }
+
+    static double totalNorm(CpuBackend backend, List<Tensor> grads, double normType) {
+        if (!(normType > 0)) {
+            throw new IllegalArgumentException("norm_type: got " + normType + ", expected p > 0 or infinity");
+        }
+        check(grads, false);
+        int[] firstChunk = new int[grads.size() + 1];
+        for (int t = 0; t < grads.size(); t++) {
+            firstChunk[t + 1] = firstChunk[t] + chunks(grads.get(t));
+        }
+        double[] partial = new double[firstChunk[grads.size()]];
+        boolean vectorized = backend.vectorized();
+        backend.pool().run(partial.length, c -> {
+            int t = tensorOf(firstChunk, c);
+            MemorySegment g = grads.get(t).segment();
+            long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
+            long to = Math.min(from + CpuBackend.CHUNK, grads.get(t).numel());
+            partial[c] = normType == INF ? NormKernel.maxAbs(g, from, to, vectorized)
+                    : normType == L2 ? NormKernel.sumOfSquares(g, from, to, vectorized)
+                    : NormKernel.sumOfPowers(g, from, to, normType);
+        }, shareable(backend, grads));
+        if (normType == INF) {
+            double max = 0;
+            for (double p : partial) {
+                max = Double.isNaN(p) || Double.isNaN(max) ? Double.NaN : Math.max(max, p);
+            }
+            return max;
+        }
+        double sum = 0;
+        for (double p : partial) {
+            sum += p;
+        }
+        return normType == L2 ? Math.sqrt(sum) : Math.pow(sum, 1.0 / normType);
+    }
+
+    static double clipGradNorm(CpuBackend backend, List<Tensor> grads, double maxNorm, double normType) {
+        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("max_norm: got " + maxNorm + ", expected a finite value >= 0");
+        }
+        check(grads, true);
+        double total = totalNorm(backend, grads, normType);
+        float coefficient = clipCoefficient(maxNorm, total);
+        if (coefficient != 1f) { // multiplying by exactly 1 changes nothing: skip the pass
+            forEachChunk(backend, grads, (g, from, to) -> NormKernel.scale(g, coefficient, from, to, backend.vectorized()));
+        }
+        return total;
+    }
+
+    /** PyTorch's float32 {@code clamp(max_norm / (total_norm + 1e-6), max=1)}; NaN for a NaN norm, 0 for an infinite one. */
+    public static float clipCoefficient(double maxNorm, double totalNorm) {
+        float c = (float) maxNorm / ((float) totalNorm + 1e-6f);
+        return Float.isNaN(c) ? c : Math.min(c, 1f);
+    }
+
+    private interface ChunkWork {
+        void run(MemorySegment g, long from, long to);
+    }
+
+    private static void forEachChunk(CpuBackend backend, List<Tensor> grads, ChunkWork work) {
+        int[] firstChunk = new int[grads.size() + 1];
+        for (int t = 0; t < grads.size(); t++) {
+            firstChunk[t + 1] = firstChunk[t] + chunks(grads.get(t));
+        }
+        backend.pool().run(firstChunk[grads.size()], c -> {
+            int t = tensorOf(firstChunk, c);
+            long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
+            work.run(grads.get(t).segment(), from, Math.min(from + CpuBackend.CHUNK, grads.get(t).numel()));
+        }, shareable(backend, grads));
+    }
+
+    private static int chunks(Tensor t) {
+        return (int) ((t.numel() + CpuBackend.CHUNK - 1) / CpuBackend.CHUNK);
+    }
+
+    /** The tensor owning chunk {@code c}: the last t with firstChunk[t] <= c (binary search). */
+    private static int tensorOf(int[] firstChunk, int c) {
+        int lo = 0, hi = firstChunk.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (firstChunk[mid] <= c) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private static boolean shareable(CpuBackend backend, List<Tensor> grads) {
+        for (Tensor g : grads) {
+            if (!backend.pool().shareable(g.segment())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void check(List<Tensor> grads, boolean written) {
+        if (grads == null) {
+            throw new IllegalArgumentException("grads: got null, expected a list of tensors");
+        }
+        for (int i = 0; i < grads.size(); i++) {
+            Tensor g = grads.get(i);
+            String name = "grads[" + i + "]";
+            TensorChecks.requireUsable(name, g);
+            if (written) {
+                TensorChecks.requireWritable(name, g);
+            }
+        }
+        if (written) {
+            List<TensorChecks.Buffer> buffers = new java.util.ArrayList<>();
+            for (int i = 0; i < grads.size(); i++) {
+                buffers.add(new TensorChecks.Buffer("grads[" + i + "]", grads.get(i).segment(), true));
+            }
+            TensorChecks.requireNoOverlap(buffers);
+        }
+    }
+}
