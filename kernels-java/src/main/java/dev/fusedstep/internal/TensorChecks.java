@@ -19,12 +19,17 @@ public final class TensorChecks {
 
     /** A tensor a CPU float32 kernel can take: not null, F32, on the CPU, memory still open. */
     public static void requireUsable(String name, Tensor t) {
+        requireUsable(name, t, DType.F32);
+    }
+
+    /** A tensor on the CPU, its memory open, of one of the {@code allowed} dtypes. */
+    public static void requireUsable(String name, Tensor t, DType... allowed) {
         if (t == null) {
             throw new IllegalArgumentException(name + ": got null, expected a tensor");
         }
-        if (t.dtype() != DType.F32) {
-            throw new IllegalArgumentException(name + ": got dtype " + t.dtype()
-                    + ", expected F32 (the only storage type the optimizer kernels take so far)");
+        if (!java.util.Arrays.asList(allowed).contains(t.dtype())) {
+            throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected "
+                    + (allowed.length == 1 ? allowed[0] : "one of " + java.util.Arrays.toString(allowed)));
         }
         if (!t.device().equals(Device.CPU)) {
             throw new IllegalArgumentException(name + ": got a tensor on " + t.device()

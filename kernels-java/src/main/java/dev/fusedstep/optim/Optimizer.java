@@ -2,14 +2,15 @@ package dev.fusedstep.optim;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
+import dev.fusedstep.cast.Casts;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cpu.OptimizerKernel;
+import dev.fusedstep.internal.cpu.StepTarget;
 import dev.fusedstep.internal.cpu.WorkerPool;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,8 +44,11 @@ public final class Optimizer implements AutoCloseable {
     private final OptimizerKernel[] groupKernels;
     private final MemorySegment[] paramSegs;
     private final MemorySegment[] gradSegs;
-    private final MemorySegment[][] stateSegs;
+    private final StepTarget[] targets;
     private final Tensor[][] stateTensors;
+    /** Float32 master copies of half-precision parameters (null entries elsewhere). */
+    private final Tensor[] masters;
+    private final Precision[] precisions;
     private final ScalarState[] scalarStates;
     private final float[][] scalars;
     private final int[] chunkParam;
@@ -70,6 +74,9 @@ public final class Optimizer implements AutoCloseable {
             }
         }
         List<TensorChecks.Buffer> buffers = validate(all);
+        for (int g = 0; g < b.groups.size(); g++) {
+            validatePrecision(g, b.groups.get(g));
+        }
         int n = all.size();
         params = all.toArray(new Param[0]);
         groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
@@ -102,35 +109,52 @@ public final class Optimizer implements AutoCloseable {
         arena = Arena.ofShared();
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];
-        stateSegs = new MemorySegment[n][];
+        targets = new StepTarget[n];
         stateTensors = new Tensor[n][];
+        masters = new Tensor[n];
+        precisions = new Precision[n];
         scalarStates = new ScalarState[n];
         scalars = new float[n][OptimizerKernel.SCALAR_SLOTS];
         List<int[]> chunks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Param p = params[i];
+            Precision precision = b.groups.get(groupOf[i]).precision;
+            precisions[i] = precision;
             paramSegs[i] = p.param().segment();
             gradSegs[i] = p.grad().segment();
+            long numel = p.param().numel();
+            long[] taken = {residue(paramSegs[i]), residue(gradSegs[i])};
+            Tensor master = null;
+            if (precision.float32Master()) {
+                long r = StateStagger.pick(taken);
+                taken = append(taken, r);
+                master = Tensor.of(StateStagger.allocate(arena, numel * Float.BYTES, r), DType.F32, p.param().shape());
+                Casts.convert(p.param(), master);
+            }
+            masters[i] = master;
             OptimizerRule rule = groups.get(groupOf[i]).rule();
             List<String> names = rule.stateNames();
-            stateSegs[i] = new MemorySegment[names.size()];
+            DType stateType = precision.stateDtypeFor(p.param().dtype());
+            MemorySegment[] stateSegs = new MemorySegment[names.size()];
             stateTensors[i] = new Tensor[names.size()];
-            long[] taken = {residue(paramSegs[i]), residue(gradSegs[i])};
             for (int s = 0; s < names.size(); s++) {
                 long r = StateStagger.pick(taken);
                 taken = append(taken, r);
-                MemorySegment seg = StateStagger.allocate(arena, p.param().numel() * Float.BYTES, r);
+                MemorySegment seg = StateStagger.allocate(arena, numel * stateType.byteSize(), r);
+                stateTensors[i][s] = Tensor.of(seg, stateType, p.param().shape());
                 float init = rule.initialStateValue(names.get(s));
                 if (init != 0f) {
-                    for (long e = 0; e < p.param().numel(); e++) {
-                        seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, e, init);
-                    }
+                    fill(stateTensors[i][s], init);
                 }
-                stateSegs[i][s] = seg;
-                stateTensors[i][s] = Tensor.of(seg, DType.F32, p.param().shape());
+                stateSegs[s] = seg;
             }
+            targets[i] = master != null
+                    ? new StepTarget(master.segment(), DType.F32, gradSegs[i], p.grad().dtype(), stateSegs, stateType,
+                            paramSegs[i], p.param().dtype(), precision.stochasticRounding())
+                    : new StepTarget(paramSegs[i], p.param().dtype(), gradSegs[i], p.grad().dtype(), stateSegs, stateType,
+                            null, null, precision.stochasticRounding());
             scalarStates[i] = new ScalarState();
-            for (long from = 0; from < p.param().numel(); from += CpuBackend.CHUNK) {
+            for (long from = 0; from < numel; from += CpuBackend.CHUNK) {
                 chunks.add(new int[] {i, (int) (from / CpuBackend.CHUNK)});
             }
         }
@@ -152,6 +176,18 @@ public final class Optimizer implements AutoCloseable {
 
     /** Takes one step for every parameter of every group. */
     public void step() {
+        step(1f);
+    }
+
+    /**
+     * Takes one step with every gradient multiplied by {@code gradScale} inside the step kernel
+     * (no pass writes the gradients): the loss scaler's {@code 1/scale} times the clip
+     * coefficient. A multiplier of 1 changes no bit.
+     */
+    public void step(float gradScale) {
+        if (!Float.isFinite(gradScale)) {
+            throw new IllegalArgumentException("gradScale: got " + gradScale + ", expected a finite multiplier");
+        }
         Thread caller = Thread.currentThread();
         for (int i = 0; i < params.length; i++) {
             // Names are built only on failure: the hot path allocates nothing.
@@ -165,18 +201,38 @@ public final class Optimizer implements AutoCloseable {
         if (!arena.scope().isAlive()) {
             throw new IllegalStateException("optimizer: closed, expected an open optimizer");
         }
+        if (gradScale != 1f) {
+            for (OptimizerKernel k : groupKernels) {
+                if (!k.takesEveryLayout()) {
+                    throw new UnsupportedOperationException("gradScale: " + k.getClass().getSimpleName()
+                            + " does not take a gradient multiplier yet");
+                }
+            }
+        }
         for (int i = 0; i < params.length; i++) {
             OptimizerKernel k = groupKernels[groupOf[i]];
             ScalarState st = scalarStates[i];
             st.advance(k.momentumFactor(st.step() + 1));
             k.prepare(st.step(), st.muProduct(), scalars[i]);
+            scalars[i][OptimizerKernel.GRAD_SCALE] = gradScale;
+            if (precisions[i].stochasticRounding()) {
+                targets[i].setRoundingKey(roundingKey(precisions[i].seed(), i, st.step()));
+            }
         }
         backend.pool().run(chunkParam.length, chunkTask, parallel);
     }
 
+    /** A key per (seed, parameter, step): each step of each parameter draws fresh, reproducible bits. */
+    private static int roundingKey(long seed, int param, long step) {
+        long x = seed * 0x9E3779B97F4A7C15L + param * 0xC2B2AE3D27D4EB4FL + step * 0x165667B19E3779F9L;
+        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
+        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return (int) (x ^ (x >>> 33));
+    }
+
     private void runChunk(int c) {
         int i = chunkParam[c];
-        backend.update(groupKernels[groupOf[i]], scalars[i], paramSegs[i], gradSegs[i], stateSegs[i], chunkFrom[c], chunkTo[c]);
+        backend.update(groupKernels[groupOf[i]], scalars[i], targets[i], chunkFrom[c], chunkTo[c]);
     }
 
     /** The groups, in the order they were added. */
@@ -202,6 +258,25 @@ public final class Optimizer implements AutoCloseable {
         List<String> names = groups.get(groupOf[i]).rule().stateNames();
         for (int s = 0; s < names.size(); s++) {
             out.put(names.get(s), stateTensors[i][s]);
+        }
+        return out;
+    }
+
+    /** The float32 master copy of half-precision parameter {@code paramName} (groups with {@link Precision#masterWeights()}). */
+    public Tensor masterWeights(String paramName) {
+        Tensor m = masters[indexOf(paramName)];
+        if (m == null) {
+            throw new IllegalArgumentException("paramName: \"" + paramName + "\" has no master weights, expected a parameter"
+                    + " of a group built with Precision.masterWeights()");
+        }
+        return m;
+    }
+
+    /** Every parameter's gradient, in group order (what a loss scaler or clipping pass reads). */
+    public List<Tensor> gradients() {
+        List<Tensor> out = new ArrayList<>(params.length);
+        for (Param p : params) {
+            out.add(p.grad());
         }
         return out;
     }
@@ -249,8 +324,12 @@ public final class Optimizer implements AutoCloseable {
             }
             String pn = "param '" + p.name() + "'";
             String gn = "grad '" + p.name() + "'";
-            TensorChecks.requireUsable(pn, p.param());
-            TensorChecks.requireUsable(gn, p.grad());
+            TensorChecks.requireUsable(pn, p.param(), DType.F32, DType.BF16, DType.F16);
+            TensorChecks.requireUsable(gn, p.grad(), DType.F32, DType.BF16, DType.F16);
+            if (p.grad().dtype() != p.param().dtype()) {
+                throw new IllegalArgumentException(gn + ": got dtype " + p.grad().dtype() + ", expected "
+                        + p.param().dtype() + " (the dtype of " + pn + ")");
+            }
             TensorChecks.requireWritable(pn, p.param());
             TensorChecks.requireSameLength(gn, p.grad(), pn, p.param());
             buffers.add(new TensorChecks.Buffer(pn, p.param().segment(), true));
@@ -258,6 +337,38 @@ public final class Optimizer implements AutoCloseable {
         }
         TensorChecks.requireNoOverlap(buffers);
         return buffers;
+    }
+
+    private void validatePrecision(int g, Builder.GroupSpec spec) {
+        Precision precision = spec.precision;
+        OptimizerKernel kernel = OptimizerKernel.forRule(spec.rule);
+        for (Param p : spec.params) {
+            DType dtype = p.param().dtype();
+            if (precision.float32Master() && dtype == DType.F32) {
+                throw new IllegalArgumentException("precision: group " + g + " asks for master weights, but param '"
+                        + p.name() + "' is already F32; expected BF16 or F16 parameters");
+            }
+            boolean writesBf16 = dtype == DType.BF16;
+            if (precision.stochasticRounding() && !writesBf16) {
+                throw new IllegalArgumentException("precision: group " + g + " asks for stochastic rounding, but param '"
+                        + p.name() + "' is " + dtype + "; expected BF16 parameters");
+            }
+            boolean plain = dtype == DType.F32 && precision.stateDtypeFor(dtype) == DType.F32;
+            if (!plain && !kernel.takesEveryLayout()) {
+                throw new IllegalArgumentException("precision: " + spec.rule.torchName() + " does not take "
+                        + dtype + " parameters with " + precision.stateDtypeFor(dtype) + " states yet");
+            }
+        }
+    }
+
+    private static void fill(Tensor t, float value) {
+        try (Arena scratch = Arena.ofConfined()) {
+            Tensor one = Tensor.allocate(scratch, DType.F32, t.numel());
+            for (long e = 0; e < t.numel(); e++) {
+                one.setFloat(e, value);
+            }
+            Casts.convert(one, t);
+        }
     }
 
     private static long residue(MemorySegment s) {
@@ -272,7 +383,7 @@ public final class Optimizer implements AutoCloseable {
 
     /** Collects groups; see {@link Optimizer}. */
     public static final class Builder {
-        private record GroupSpec(OptimizerRule rule, List<Param> params) {}
+        private record GroupSpec(OptimizerRule rule, Precision precision, List<Param> params) {}
 
         private final List<GroupSpec> groups = new ArrayList<>();
         private Integer threads;
@@ -280,8 +391,21 @@ public final class Optimizer implements AutoCloseable {
 
         private Builder() {}
 
-        /** Adds a group of parameters stepped with {@code rule}. */
+        /** Adds a group of parameters stepped with {@code rule}, states in the parameters' dtype. */
         public Builder group(OptimizerRule rule, List<Param> params) {
+            return group(rule, Precision.defaults(), params);
+        }
+
+        /** Adds a group of parameters stepped with {@code rule}, stored as {@code precision} says. */
+        public Builder group(OptimizerRule rule, Precision precision, Param... params) {
+            return group(rule, precision, params == null ? null : List.of(params));
+        }
+
+        /** Adds a group of parameters stepped with {@code rule}, stored as {@code precision} says. */
+        public Builder group(OptimizerRule rule, Precision precision, List<Param> params) {
+            if (precision == null) {
+                throw new IllegalArgumentException("precision: got null, expected e.g. Precision.defaults()");
+            }
             if (rule == null) {
                 throw new IllegalArgumentException("rule: got null, expected an optimizer rule such as new AdamW()");
             }
@@ -294,7 +418,7 @@ public final class Optimizer implements AutoCloseable {
                     throw new IllegalArgumentException("params[" + i + "]: got null, expected a Param");
                 }
             }
-            groups.add(new GroupSpec(rule, List.copyOf(params)));
+            groups.add(new GroupSpec(rule, precision, List.copyOf(params)));
             return this;
         }
 

@@ -72,11 +72,18 @@ class BadInputTest {
     @Test
     void unsupportedDtypeIsRejected() {
         try (Arena arena = Arena.ofConfined()) {
-            Tensor half = Tensor.allocate(arena, DType.BF16, 8);
+            Tensor wide = Tensor.allocate(arena, DType.F64, 8);
             float[] g = random(8, 2);
             rejects(IllegalArgumentException.class, () -> Optimizer.builder()
+                    .group(new AdamW(), Param.of("w", wide, Tensor.of(g))).build(), List.of(g),
+                    "param 'w'", "F64", "expected one of [F32, BF16, F16]");
+            Tensor half = Tensor.allocate(arena, DType.BF16, 8);
+            rejects(IllegalArgumentException.class, () -> Optimizer.builder()
                     .group(new AdamW(), Param.of("w", half, Tensor.of(g))).build(), List.of(g),
-                    "param 'w'", "BF16", "expected F32");
+                    "grad 'w'", "F32", "expected BF16 (the dtype of param 'w')");
+            rejects(IllegalArgumentException.class, () -> Optimizer.builder()
+                    .group(new AdamW(), Precision.masterWeights(), Param.of("w", Tensor.of(random(8, 3)), Tensor.of(g)))
+                    .build(), List.of(g), "precision", "already F32");
         }
     }
 

@@ -65,13 +65,12 @@ public final class CpuBackend implements AutoCloseable {
         return pool;
     }
 
-    /** Runs one kernel's loop over {@code [from, to)}: the vector loop if this backend vectorizes. */
-    public void update(OptimizerKernel kernel, float[] scalars, java.lang.foreign.MemorySegment param,
-            java.lang.foreign.MemorySegment grad, java.lang.foreign.MemorySegment[] states, long from, long to) {
+    /** Runs one kernel's loop over {@code [from, to)} of {@code target}: the vector loop if this backend vectorizes. */
+    public void update(OptimizerKernel kernel, float[] scalars, StepTarget target, long from, long to) {
         if (vectorized) {
-            kernel.vector(scalars, param, grad, states, from, to);
+            kernel.vector(scalars, target, from, to);
         } else {
-            kernel.scalar(scalars, param, grad, states, from, to);
+            kernel.scalar(scalars, target, from, to);
         }
     }
 

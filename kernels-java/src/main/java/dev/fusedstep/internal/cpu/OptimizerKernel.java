@@ -36,6 +36,13 @@ public abstract class OptimizerKernel {
     /** Length of the per-step scalar array every kernel's {@link #prepare} fills. */
     public static final int SCALAR_SLOTS = 12;
 
+    /**
+     * The slot holding the gradient multiplier (loss-scale unscaling times the clip coefficient;
+     * 1 for a plain step). The caller sets it after {@link #prepare}; loops multiply every loaded
+     * gradient by it first, which for 1 changes no bit.
+     */
+    public static final int GRAD_SCALE = SCALAR_SLOTS - 1;
+
     /** The kernel for {@code rule}'s update. */
     public static OptimizerKernel forRule(OptimizerRule rule) {
         return switch (rule) {
@@ -68,11 +75,43 @@ public abstract class OptimizerKernel {
      */
     public abstract void prepare(long step, double muProduct, float[] scalars);
 
-    /** The scalar loop over elements {@code [from, to)}: the fallback and the test oracle. */
-    public abstract void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-            long from, long to);
+    /** The scalar loop over elements {@code [from, to)} of {@code t}: the fallback and the test oracle. */
+    public void scalar(float[] s, StepTarget t, long from, long to) {
+        requireFloat32Only(s, t);
+        scalar(s, t.param, t.grad, t.states, from, to);
+    }
 
-    /** The Vector API loop over elements {@code [from, to)}; same bits as {@link #scalar}. */
-    public abstract void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-            long from, long to);
+    /** The Vector API loop over elements {@code [from, to)} of {@code t}; same bits as the scalar loop. */
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        requireFloat32Only(s, t);
+        vector(s, t.param, t.grad, t.states, from, to);
+    }
+
+    /**
+     * Whether this kernel's loops take every storage layout and the gradient multiplier; kernels
+     * still on the float32-only loops below answer false. (Transitional: goes once all are converted.)
+     */
+    public boolean takesEveryLayout() {
+        return false;
+    }
+
+    private void requireFloat32Only(float[] s, StepTarget t) {
+        if (t.paramType != dev.fusedstep.DType.F32 || t.gradType != dev.fusedstep.DType.F32
+                || t.stateType != dev.fusedstep.DType.F32 || t.paramOut != null || s[GRAD_SCALE] != 1f) {
+            throw new UnsupportedOperationException(getClass().getSimpleName()
+                    + " takes only float32 storage and no gradient multiplier so far");
+        }
+    }
+
+    /** The float32-only scalar loop of a kernel not yet converted to {@link StepTarget}. */
+    protected void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+            long from, long to) {
+        throw new AssertionError("override scalar(float[], StepTarget, long, long)");
+    }
+
+    /** The float32-only vector loop of a kernel not yet converted to {@link StepTarget}. */
+    protected void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+            long from, long to) {
+        throw new AssertionError("override vector(float[], StepTarget, long, long)");
+    }
 }

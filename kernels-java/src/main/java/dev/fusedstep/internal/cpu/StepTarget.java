@@ -1,0 +1,83 @@
+package dev.fusedstep.internal.cpu;
+
+import dev.fusedstep.DType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The buffers one parameter's step reads and writes, and how each is stored: built once when an
+ * optimizer is built (steps allocate nothing), read by the kernel loops from any worker thread.
+ *
+ * <p>The storage layouts:
+ * <ul>
+ *   <li>one dtype throughout: param, grad and states all F32, all BF16 or all F16;</li>
+ *   <li>master weights: {@code param} is a float32 master copy, {@code paramOut} the caller's
+ *       BF16 or F16 parameter, rewritten from the master in the same pass; grad is half, states
+ *       float32;</li>
+ *   <li>compressed states: float32 param and grad, BF16 states.</li>
+ * </ul>
+ * Whatever the storage, the math is float32.
+ */
+public final class StepTarget {
+    final MemorySegment param;
+    final MemorySegment grad;
+    final MemorySegment[] states;
+    /** The half-precision parameter rewritten from a float32 master, or null. */
+    final MemorySegment paramOut;
+    final DType paramType;
+    final DType gradType;
+    final DType stateType;
+    final DType paramOutType;
+    /** Whether BF16 parameter writes round stochastically instead of to nearest-even. */
+    final boolean stochastic;
+    /** This step's stochastic-rounding key; the host sets it before the workers start. */
+    int roundingKey;
+
+    public StepTarget(MemorySegment param, DType paramType, MemorySegment grad, DType gradType, MemorySegment[] states,
+            DType stateType, MemorySegment paramOut, DType paramOutType, boolean stochastic) {
+        this.param = param;
+        this.grad = grad;
+        this.states = states.clone();
+        this.paramOut = paramOut;
+        this.paramType = paramType;
+        this.gradType = gradType;
+        this.stateType = stateType;
+        this.paramOutType = paramOutType;
+        this.stochastic = stochastic;
+    }
+
+    /** Every buffer float32 and no copy to write: the loops take their plain float32 path. */
+    public static StepTarget f32(MemorySegment param, MemorySegment grad, MemorySegment[] states) {
+        return new StepTarget(param, DType.F32, grad, DType.F32, states, DType.F32, null, null, false);
+    }
+
+    /** Sets the stochastic-rounding key for the coming step (a function of the seed, the parameter and the step). */
+    public void setRoundingKey(int key) {
+        this.roundingKey = key;
+    }
+
+    /** Reads parameter element {@code i} as float32. */
+    float loadParam(long i) {
+        return Storage.load(param, paramType, i);
+    }
+
+    /** Reads gradient element {@code i} as float32. */
+    float loadGrad(long i) {
+        return Storage.load(grad, gradType, i);
+    }
+
+    float loadState(int s, long i) {
+        return Storage.load(states[s], stateType, i);
+    }
+
+    void storeState(int s, long i, float v) {
+        Storage.store(states[s], stateType, i, v);
+    }
+
+    /** Writes the updated parameter (and its half copy, for master weights). */
+    void storeParam(long i, float p) {
+        Storage.storeParam(param, paramType, i, p, stochastic, roundingKey);
+        if (paramOut != null) {
+            Storage.storeParam(paramOut, paramOutType, i, p, stochastic, roundingKey);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.fusedstep.internal.cpu;
+
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_DENORM_MAGIC;
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_EXP_SHIFTED;
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_INF_NAN_EXTRA;
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_OVERFLOW;
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_REBIAS;
+import static dev.fusedstep.internal.cpu.HalfFloats.F16_SUBNORMAL_MAGIC;
+import static dev.fusedstep.internal.cpu.HalfFloats.F32_INFINITY;
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
+import dev.fusedstep.DType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector element access in any storage dtype: {@link Storage}'s steps lane-wise, so both give
+ * the same bits. JDK 25 has no half-float lanes, so the half formats are integer arithmetic on
+ * int lanes ({@link HalfFloats} spells the steps out in scalar form). Loaded only when the
+ * Vector API is in use; {@code i} is an element index.
+ */
+final class VectorStorage {
+    private VectorStorage() {}
+
+    static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    /** Shorts with as many lanes as {@link #I}: half the bits. */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final float SUBNORMAL_MAGIC = Float.intBitsToFloat(F16_SUBNORMAL_MAGIC);
+    private static final float DENORM_MAGIC = Float.intBitsToFloat(F16_DENORM_MAGIC);
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+
+    static FloatVector load(MemorySegment s, DType d, long i) {
+        return switch (d) {
+            case F32 -> FloatVector.fromMemorySegment(F, s, i * 4, LE);
+            case BF16 -> bf16ToFloat(loadHalves(s, i));
+            case F16 -> f16ToFloat(loadHalves(s, i));
+            case F64 -> throw new AssertionError("F64 is never stored by a kernel");
+        };
+    }
+
+    static void store(MemorySegment s, DType d, long i, FloatVector v) {
+        switch (d) {
+            case F32 -> v.intoMemorySegment(s, i * 4, LE);
+            case BF16 -> storeHalves(floatToBf16(v), s, i);
+            case F16 -> storeHalves(floatToF16(v), s, i);
+            case F64 -> throw new AssertionError("F64 is never stored by a kernel");
+        }
+    }
+
+    static void storeParam(MemorySegment s, DType d, long i, FloatVector v, boolean stochastic, int key) {
+        if (stochastic && d == DType.BF16) {
+            storeHalves(floatToBf16Stochastic(v, randomBits(key, (int) i)), s, i);
+        } else {
+            store(s, d, i, v);
+        }
+    }
+
+    /** {@link StepTarget#storeParam} lane-wise. */
+    static void storeParam(StepTarget t, long i, FloatVector p) {
+        storeParam(t.param, t.paramType, i, p, t.stochastic, t.roundingKey);
+        if (t.paramOut != null) {
+            storeParam(t.paramOut, t.paramOutType, i, p, t.stochastic, t.roundingKey);
+        }
+    }
+
+    static IntVector loadHalves(MemorySegment src, long i) {
+        return (IntVector) ShortVector.fromMemorySegment(S, src, i * 2, LE).convertShape(VectorOperators.S2I, I, 0);
+    }
+
+    static void storeHalves(IntVector bits, MemorySegment dst, long i) {
+        bits.convertShape(VectorOperators.I2S, S, 0).intoMemorySegment(dst, i * 2, LE);
+    }
+
+    static FloatVector bf16ToFloat(IntVector h) {
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    static IntVector floatToBf16(FloatVector f) {
+        VectorMask<Integer> nan = f.test(VectorOperators.IS_NAN).cast(I);
+        IntVector bits = f.reinterpretAsInts();
+        IntVector bias = bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
+        return bits.add(bias).lanewise(VectorOperators.LSHR, 16).blend(0x7FC0, nan);
+    }
+
+    static IntVector floatToBf16Stochastic(FloatVector f, IntVector random) {
+        VectorMask<Integer> nan = f.test(VectorOperators.IS_NAN).cast(I);
+        return f.reinterpretAsInts().add(random.lanewise(VectorOperators.LSHR, 16))
+                .lanewise(VectorOperators.LSHR, 16).blend(0x7FC0, nan);
+    }
+
+    static FloatVector f16ToFloat(IntVector h) {
+        IntVector o = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector exp = o.and(F16_EXP_SHIFTED);
+        o = o.add(F16_REBIAS);
+        IntVector infNan = o.add(F16_INF_NAN_EXTRA);
+        IntVector subnormal = o.add(1 << 23).reinterpretAsFloats().sub(SUBNORMAL_MAGIC).reinterpretAsInts();
+        o = o.blend(infNan, exp.eq(F16_EXP_SHIFTED)).blend(subnormal, exp.eq(0));
+        return o.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    static IntVector floatToF16(FloatVector v) {
+        IntVector f = v.reinterpretAsInts();
+        IntVector sign = f.and(0x80000000);
+        f = f.lanewise(VectorOperators.XOR, sign);
+        IntVector overflow = IntVector.broadcast(I, 0x7C00).blend(0x7E00, f.compare(VectorOperators.GT, F32_INFINITY));
+        IntVector subnormal = f.reinterpretAsFloats().add(DENORM_MAGIC).reinterpretAsInts().sub(F16_DENORM_MAGIC);
+        IntVector mantissaOdd = f.lanewise(VectorOperators.LSHR, 13).and(1);
+        IntVector normal = f.add(((15 - 127) << 23) + 0xFFF).add(mantissaOdd).lanewise(VectorOperators.LSHR, 13);
+        IntVector o = normal.blend(subnormal, f.compare(VectorOperators.LT, F16_SUBNORMAL_MAGIC))
+                .blend(overflow, f.compare(VectorOperators.GE, F16_OVERFLOW));
+        return o.or(sign.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    /** {@link Storage#randomBits} for the lanes' elements {@code index, index+1, ...}. */
+    static IntVector randomBits(int key, int index) {
+        IntVector x = IOTA.add(index).mul(0x9E3779B9).add(key);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+    }
+}
