@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * <p>Random initializers draw from Philox4x32-10 keyed by a {@link RandomStream}: element
  * {@code i} depends only on the seed, the stream and {@code i}, never on the thread count, and a
- * GPU kernel can reproduce the bits (see {@link Samplers} for the exact formulas). Every argument
+ * GPU kernel can reproduce the bits (the exact formulas are spelled out in this package's
+ * {@code Samplers}). Every argument
  * is checked before anything is written. Zero-element tensors are left as they are.
  */
 public final class Init {

@@ -31,17 +31,30 @@ final class Samplers {
             int[] words = new int[4];
             float[] four = new float[4];
             long end = from + len;
-            for (long g = from >>> 2; (g << 2) < end; g++) {
+            long g = from >>> 2;
+            if ((from & 3) != 0) { // a partial block at the start
+                g = partial(g, from, end, words, four, out);
+            }
+            for (int at = (int) ((g << 2) - from); at + 4 <= len; at += 4, g++) {
                 Philox4x32.group(seed, stream, g, words);
                 values(words, four);
-                long base = g << 2;
-                for (int j = 0; j < 4; j++) {
-                    long i = base + j;
-                    if (i >= from && i < end) {
-                        out[(int) (i - from)] = four[j];
-                    }
+                System.arraycopy(four, 0, out, at, 4);
+            }
+            if ((g << 2) < end) { // a partial block at the end
+                partial(g, from, end, words, four, out);
+            }
+        }
+
+        private long partial(long g, long from, long end, int[] words, float[] four, float[] out) {
+            Philox4x32.group(seed, stream, g, words);
+            values(words, four);
+            for (int j = 0; j < 4; j++) {
+                long i = (g << 2) + j;
+                if (i >= from && i < end) {
+                    out[(int) (i - from)] = four[j];
                 }
             }
+            return g + 1;
         }
     }
 
