@@ -101,6 +101,7 @@ class CudaRuntimeBindingTest {
             KernelArgs args = new KernelArgs(a).pointer(device).i32(3).i64(1L << 40).f32(0.5f).f64(0.25)
                     .pointer(MemorySegment.NULL);
             assertEquals(6, args.count());
+            assertEquals("pilfdp", args.signature());
             MemorySegment array = args.array().reinterpret(6 * ADDRESS.byteSize());
             assertEquals(0x7f0000001000L, slot(array, 0, ADDRESS.byteSize()).get(ADDRESS, 0).address());
             assertEquals(3, slot(array, 1, 4).get(JAVA_INT, 0));
