@@ -190,6 +190,14 @@ __device__ __forceinline__ bool fs_skip(const float* found_inf) {
     return found_inf != nullptr && *found_inf != 0.0f;
 }
 
+// Per-step scalars: double on the device, as on the host. The CPU's OptimizerKernel.prepare
+// computes bias corrections and step sizes in double and rounds each to float; the prepare
+// kernels do the same arithmetic in the same order (double is cheap for one thread per step, and
+// float would lose the CPU's bits: 1 - 0.999 in float is already some 200 ulps off).
+// Java's Math.pow and CUDA's double pow may differ by an ulp or two, which survives the rounding
+// to float only when the double lies that close to a float rounding boundary (about 1 in 2^28).
+// The step count is a 64-bit integer (PyTorch's float32 step is exact only to 2^24).
+//
 // The prepare kernels' common first half: returns false (and changes nothing) when the step is
 // skipped; otherwise advances the step and NAdam's product (mu is 1 for the other rules), as
 // ScalarState.advance does on the host: mu_product = (float) (mu_product * (float) mu).

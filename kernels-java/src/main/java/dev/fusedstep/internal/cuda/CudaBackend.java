@@ -134,10 +134,24 @@ public final class CudaBackend implements AutoCloseable {
      * ({@code SMs x resident blocks of BLOCK_THREADS}), never more than there is work.
      */
     public synchronized int gridFor(String kernelName, long chunks) {
-        int perSm = residentBlocks.computeIfAbsent(kernelName, n -> Math.max(1,
-                Cuda.maxActiveBlocksPerMultiprocessor(kernel(n), DeviceLayouts.BLOCK_THREADS, 0)));
+        int perSm = residentBlocks.computeIfAbsent(kernelName, this::residentBlocksPerSm);
         long full = (long) info.multiprocessors() * perSm;
         return (int) Math.max(1, Math.min(chunks, full));
+    }
+
+    /**
+     * Resident blocks of BLOCK_THREADS per SM from the occupancy API; where the runtime does not
+     * take a library kernel there, the hardware's thread limit per SM (the kernels use few
+     * registers and no dynamic shared memory, so threads are what limits them).
+     */
+    private int residentBlocksPerSm(String kernelName) {
+        MemorySegment k = kernel(kernelName);
+        try {
+            return Math.max(1, Cuda.maxActiveBlocksPerMultiprocessor(k, DeviceLayouts.BLOCK_THREADS, 0));
+        } catch (dev.fusedstep.bindings.CudaException e) {
+            dev.fusedstep.bindings.CudaRuntime.cudaGetLastError();  // clear it, so no later check reports it
+            return Math.max(1, info.maxThreadsPerMultiprocessor() / DeviceLayouts.BLOCK_THREADS);
+        }
     }
 
     /** Queues {@code kernelName} on this backend's stream, after checking the arguments' types against it. */

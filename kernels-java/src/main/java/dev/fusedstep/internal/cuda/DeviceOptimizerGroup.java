@@ -42,6 +42,7 @@ public final class DeviceOptimizerGroup {
     private final DeviceRule deviceRule;
     private final TensorTable table;
     private final MemorySegment control;
+    private final int stepGrid;
 
     private DeviceOptimizerGroup(CudaBackend backend, OptimizerRule rule, DeviceRule deviceRule, TensorTable table,
             MemorySegment control) {
@@ -50,6 +51,9 @@ public final class DeviceOptimizerGroup {
         this.deviceRule = deviceRule;
         this.table = table;
         this.control = control;
+        // Look the kernels up and size the grid now, so that a step (and its capture) only queues launches.
+        backend.kernel(deviceRule.prepareKernel());
+        this.stepGrid = backend.gridFor(deviceRule.stepKernel(), table.totalChunks());
     }
 
     /**
@@ -93,6 +97,7 @@ public final class DeviceOptimizerGroup {
             rows.add(row);
             numel[i] = p.numel();
         }
+        requireNoOverlap(rows, numel);
         TensorTable table = TensorTable.build(arena, rows, numel);
         MemorySegment control = arena.allocateBytes(DeviceLayouts.GROUP.byteSize());
         ScalarState from = start == null ? new ScalarState() : start;
@@ -109,6 +114,32 @@ public final class DeviceOptimizerGroup {
             Cuda.memcpy(control, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
         }
         return new DeviceOptimizerGroup(backend, rule, dr, table, control);
+    }
+
+    /** No two buffers of the group may share an element: the kernel reads and writes each once, unordered. */
+    static void requireNoOverlap(List<MemorySegment[]> rows, long[] numel) {
+        record Span(long from, long to, String name) {}
+        List<Span> spans = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            MemorySegment[] row = rows.get(r);
+            for (int k = 0; k < row.length; k++) {
+                long from = row[k].address();
+                String name = (k == 0 ? "params[" + r + "]" : k == 1 ? "grads[" + r + "]" : "states[" + r + "][" + (k - 2) + "]");
+                spans.add(new Span(from, from + 4 * numel[r], name));
+            }
+        }
+        spans.removeIf(sp -> sp.to() == sp.from());  // empty buffers share nothing
+        spans.sort(java.util.Comparator.comparingLong(Span::from));
+        Span reach = null;  // the span reaching furthest so far
+        for (Span b : spans) {
+            if (reach != null && b.from() < reach.to()) {
+                throw new IllegalArgumentException(b.name() + ": overlaps " + reach.name()
+                        + " in device memory, expected separate buffers");
+            }
+            if (reach == null || b.to() > reach.to()) {
+                reach = b;
+            }
+        }
     }
 
     private static void require(String name, Tensor t, CudaBackend backend, long numel) {
@@ -137,8 +168,7 @@ public final class DeviceOptimizerGroup {
             if (table.totalChunks() > 0) {
                 KernelArgs args = new KernelArgs(a).pointer(table.address()).i32(table.rows()).i64(table.totalChunks())
                         .pointer(control).pointer(gradScale).pointer(foundInf);
-                backend.launch(deviceRule.stepKernel(), backend.gridFor(deviceRule.stepKernel(), table.totalChunks()),
-                        DeviceLayouts.BLOCK_THREADS, args);
+                backend.launch(deviceRule.stepKernel(), stepGrid, DeviceLayouts.BLOCK_THREADS, args);
             }
         }
     }
