@@ -100,20 +100,29 @@ public final class DeviceOptimizerGroup {
         requireNoOverlap(rows, numel);
         TensorTable table = TensorTable.build(arena, rows, numel);
         MemorySegment control = arena.allocateBytes(DeviceLayouts.GROUP.byteSize());
-        ScalarState from = start == null ? new ScalarState() : start;
         try (Arena staging = Arena.ofConfined()) {
             MemorySegment host = staging.allocate(DeviceLayouts.GROUP);
-            host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_LR, dr.lr());
-            for (int h = 0; h < DeviceLayouts.HYPER_SLOTS; h++) {
-                host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_HYPER + 8L * h, dr.hyper()[h]);
-            }
-            host.set(JAVA_LONG, DeviceLayouts.GROUP_STEP, from.step());
-            host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_MU_PRODUCT, from.muProduct());
-            host.set(JAVA_INT, DeviceLayouts.GROUP_FLAGS, dr.flags());
+            writeGroup(host, dr, start);
             Cuda.setDevice(backend.ordinal());
             Cuda.memcpy(control, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
         }
         return new DeviceOptimizerGroup(backend, rule, dr, table, control);
+    }
+
+    /**
+     * Writes a fresh control block ({@code fs_group}) into zeroed host memory: the rule's
+     * learning rate, constants and flags, and the step count and mu_product of {@code start}
+     * (a fresh state if null). Host-side only, shared with the host emulation test.
+     */
+    static void writeGroup(MemorySegment host, DeviceRule dr, ScalarState start) {
+        ScalarState from = start == null ? new ScalarState() : start;
+        host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_LR, dr.lr());
+        for (int h = 0; h < DeviceLayouts.HYPER_SLOTS; h++) {
+            host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_HYPER + 8L * h, dr.hyper()[h]);
+        }
+        host.set(JAVA_LONG, DeviceLayouts.GROUP_STEP, from.step());
+        host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_MU_PRODUCT, from.muProduct());
+        host.set(JAVA_INT, DeviceLayouts.GROUP_FLAGS, dr.flags());
     }
 
     /** No two buffers of the group may share an element: the kernel reads and writes each once, unordered. */

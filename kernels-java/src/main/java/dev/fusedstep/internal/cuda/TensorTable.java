@@ -35,36 +35,48 @@ public final class TensorTable {
      * {@code numel[r]} its element count.
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel) {
+        long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
+        try (Arena staging = Arena.ofConfined()) {
+            MemorySegment host = staging.allocate(rowBytes * Math.max(1, pointers.size()), 16);
+            long chunks = writeRows(host, pointers, numel);
+            MemorySegment device = arena.allocateBytes(host.byteSize());
+            Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
+            return new TensorTable(device, pointers.size(), chunks);
+        }
+    }
+
+    /**
+     * Writes the rows into {@code host} ({@code pointers.size()} x 64 bytes) exactly as the kernels
+     * read them, and returns the total number of chunks. Host-side only: the host emulation test
+     * runs the kernels over such a table in host memory.
+     */
+    static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel) {
         if (pointers.isEmpty() || pointers.size() != numel.length) {
             throw new IllegalArgumentException("pointers: got " + pointers.size() + " rows for " + numel.length
                     + " element counts, expected the same number, at least one");
         }
         long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
-        try (Arena staging = Arena.ofConfined()) {
-            MemorySegment host = staging.allocate(rowBytes * pointers.size(), 16);
-            long chunks = 0;
-            for (int r = 0; r < pointers.size(); r++) {
-                MemorySegment[] row = pointers.get(r);
-                if (row.length > DeviceLayouts.ROW_POINTERS) {
-                    throw new IllegalArgumentException("pointers[" + r + "]: got " + row.length
-                            + " pointers, expected at most " + DeviceLayouts.ROW_POINTERS);
-                }
-                if (numel[r] < 0) {
-                    throw new IllegalArgumentException("numel[" + r + "]: got " + numel[r] + ", expected >= 0");
-                }
-                long base = r * rowBytes;
-                for (int i = 0; i < DeviceLayouts.ROW_POINTERS; i++) {
-                    MemorySegment p = i < row.length && row[i] != null ? row[i] : MemorySegment.NULL;
-                    host.set(ADDRESS, base + i * ADDRESS.byteSize(), p);
-                }
-                host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL, numel[r]);
-                host.set(JAVA_LONG, base + DeviceLayouts.ROW_FIRST_CHUNK, chunks);
-                chunks += DeviceLayouts.chunks(numel[r]);
+        long chunks = 0;
+        for (int r = 0; r < pointers.size(); r++) {
+            MemorySegment[] row = pointers.get(r);
+            if (row.length > DeviceLayouts.ROW_POINTERS) {
+                throw new IllegalArgumentException("pointers[" + r + "]: got " + row.length
+                        + " pointers, expected at most " + DeviceLayouts.ROW_POINTERS);
             }
-            MemorySegment device = arena.allocateBytes(host.byteSize());
-            Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
-            return new TensorTable(device, pointers.size(), chunks);
+            if (numel[r] < 0) {
+                throw new IllegalArgumentException("numel[" + r + "]: got " + numel[r] + ", expected >= 0");
+            }
+            long base = r * rowBytes;
+            for (int i = 0; i < DeviceLayouts.ROW_POINTERS; i++) {
+                MemorySegment p = i < row.length && row[i] != null ? row[i] : MemorySegment.NULL;
+                host.set(ADDRESS, base + i * ADDRESS.byteSize(), p);
+            }
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL, numel[r]);
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_FIRST_CHUNK, chunks);
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL + 16, 0L);
+            chunks += DeviceLayouts.chunks(numel[r]);
         }
+        return chunks;
     }
 
     /** The table's device address ({@code const fs_tensor*}). */
