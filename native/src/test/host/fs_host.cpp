@@ -1,6 +1,6 @@
-// The element-wise CUDA kernels built for the host (see cuda_host_shim.h), with one C entry point
-// per kind of launch, for HostEmulationTest (kernels-java) to call through FFM: the CUDA code's
-// arithmetic, chunk walk, table and control-block layouts checked bit for bit against the CPU
+// fusedstep's CUDA kernels built for the host (see cuda_host_shim.h), with one C entry point per
+// kind of launch, for HostEmulationTest (kernels-java) to call through FFM: the CUDA code's
+// arithmetic, chunk walk, reductions, table and control-block layouts checked against the CPU
 // kernels on a machine without a GPU.
 #include "cuda_host_shim.h"
 
@@ -14,8 +14,11 @@
 #include "../../main/cuda/optim/adadelta.cu"
 #include "../../main/cuda/tensor/casts.cu"
 #include "../../main/cuda/tensor/fill.cu"
+#include "../../main/cuda/tensor/norm.cu"
 
 #include <cstring>
+#include <thread>
+#include <vector>
 
 namespace {
 using prepare_fn = void (*)(fs_group*, const float*);
@@ -58,6 +61,26 @@ void launch(int grid, int block, F f) {
         }
     }
 }
+// Runs f on block x grid host threads, one block at a time, with a barrier for __syncthreads().
+template <class F>
+void launch_blocks(int grid, int block, F f) {
+    gridDim = {(unsigned)grid, 1, 1};
+    blockDim = {(unsigned)block, 1, 1};
+    for (int b = 0; b < grid; b++) {
+        std::barrier<> barrier(block);
+        fs_block_barrier = &barrier;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < block; t++) {
+            threads.emplace_back([&, b, t] {
+                blockIdx = {(unsigned)b, 0, 0};
+                threadIdx = {(unsigned)t, 0, 0};
+                f();
+            });
+        }
+        for (std::thread& th : threads) th.join();
+        fs_block_barrier = nullptr;
+    }
+}
 }  // namespace
 
 // fs_<rule>_prepare<<<1, 1>>>; returns -1 for an unknown rule.
@@ -86,4 +109,28 @@ extern "C" void fs_host_cast(int grid, int block, const fs_tensor* table, int ro
 // fs_fill<<<grid, block>>>.
 extern "C" void fs_host_fill(int grid, int block, const fs_tensor* table, int rows, long long total_chunks, float value) {
     launch(grid, block, [&] { fs_fill(table, rows, total_chunks, value); });
+}
+
+// fs_norm_partials<<<grid, 256>>> and fs_norm_finish<<<1, 256>>>: the blocks' threads are real.
+extern "C" void fs_host_norm(int grid, const fs_tensor* table, int rows, long long total_chunks, int kind, double p,
+                             const float* scale, double* partials, double* total, float* found_inf) {
+    launch_blocks(grid, 256, [&] { fs_norm::fs_norm_partials(table, rows, total_chunks, kind, p, scale, partials); });
+    launch_blocks(1, 256, [&] { fs_norm::fs_norm_finish(partials, total_chunks, kind, p, total, found_inf); });
+}
+
+// fs_clip_coefficient<<<1, 1>>>.
+extern "C" void fs_host_clip_coefficient(const double* total, double max_norm, float* coefficient) {
+    launch(1, 1, [&] { fs_norm::fs_clip_coefficient(total, max_norm, coefficient); });
+}
+
+// fs_scale<<<grid, block>>>.
+extern "C" void fs_host_scale(int grid, int block, const fs_tensor* table, int rows, long long total_chunks,
+                              const float* coefficient) {
+    launch(grid, block, [&] { fs_norm::fs_scale(table, rows, total_chunks, coefficient); });
+}
+
+// fs_clamp<<<grid, block>>>.
+extern "C" void fs_host_clamp(int grid, int block, const fs_tensor* table, int rows, long long total_chunks, float lo,
+                              float hi) {
+    launch(grid, block, [&] { fs_norm::fs_clamp(table, rows, total_chunks, lo, hi); });
 }

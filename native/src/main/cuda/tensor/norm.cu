@@ -29,7 +29,7 @@ __device__ double block_reduce(int kind, double v) {
     __shared__ double sh[NORM_THREADS];
     sh[threadIdx.x] = v;
     __syncthreads();
-    for (int s = NORM_THREADS / 2; s > 0; s >>= 1) {
+    for (unsigned s = NORM_THREADS / 2; s > 0; s >>= 1) {
         if (threadIdx.x < s) sh[threadIdx.x] = combine(kind, sh[threadIdx.x], sh[threadIdx.x + s]);
         __syncthreads();
     }

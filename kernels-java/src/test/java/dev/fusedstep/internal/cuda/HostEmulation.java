@@ -1,6 +1,7 @@
 package dev.fusedstep.internal.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -20,8 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The element-wise CUDA kernels compiled for the host by the system's C++ compiler
- * (native/src/test/host/fs_host.cpp) and called through FFM, one emulated thread after another.
+ * fusedstep's CUDA kernels compiled for the host by the system's C++ compiler
+ * (native/src/test/host/fs_host.cpp) and called through FFM: element-wise kernels one emulated
+ * thread after another, block-synchronizing ones (the norms) one block at a time on host threads.
  * Built once per JVM into a temporary folder; absent (with the reason) where there is no
  * compiler or no native/ sources.
  */
@@ -30,6 +32,10 @@ final class HostEmulation {
     private final MethodHandle prepare;
     private final MethodHandle step;
     private final MethodHandle cast;
+    private final MethodHandle norm;
+    private final MethodHandle clipCoefficient;
+    private final MethodHandle scale;
+    private final MethodHandle clamp;
 
     private HostEmulation(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
@@ -39,6 +45,14 @@ final class HostEmulation {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
         cast = linker.downcallHandle(lib.find("fs_host_cast").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+        norm = linker.downcallHandle(lib.find("fs_host_norm").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_DOUBLE, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        clipCoefficient = linker.downcallHandle(lib.find("fs_host_clip_coefficient").orElseThrow(),
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_DOUBLE, ADDRESS));
+        scale = linker.downcallHandle(lib.find("fs_host_scale").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+        clamp = linker.downcallHandle(lib.find("fs_host_clamp").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT));
     }
 
     private static String unavailable;
@@ -69,7 +83,7 @@ final class HostEmulation {
         String cxx = System.getenv().getOrDefault("CXX", "g++");
         Path dir = Files.createTempDirectory("fusedstep-host-emulation");
         Path lib = dir.resolve("libfs_host.so");
-        List<String> cmd = new ArrayList<>(List.of(cxx, "-std=c++17", "-O2", "-ffp-contract=off", "-fno-strict-aliasing",
+        List<String> cmd = new ArrayList<>(List.of(cxx, "-std=c++20", "-pthread", "-O2", "-ffp-contract=off", "-fno-strict-aliasing",
                 "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o", lib.toString(), src.toString()));
         Process p;
         try {
@@ -110,6 +124,43 @@ final class HostEmulation {
     void cast(int grid, int block, MemorySegment table, int rows, long chunks, int kind) {
         try {
             cast.invokeExact(grid, block, table, rows, chunks, kind);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_norm_partials<<<grid, 256>>> then fs_norm_finish<<<1, 256>>>, each block on 256 host threads. */
+    void norm(int grid, MemorySegment table, int rows, long chunks, int kind, double p, MemorySegment scale,
+            MemorySegment partials, MemorySegment total, MemorySegment foundInf) {
+        try {
+            norm.invokeExact(grid, table, rows, chunks, kind, p, scale, partials, total, foundInf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_clip_coefficient<<<1, 1>>>. */
+    void clipCoefficient(MemorySegment total, double maxNorm, MemorySegment coefficient) {
+        try {
+            clipCoefficient.invokeExact(total, maxNorm, coefficient);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_scale<<<grid, block>>>. */
+    void scale(int grid, int block, MemorySegment table, int rows, long chunks, MemorySegment coefficient) {
+        try {
+            scale.invokeExact(grid, block, table, rows, chunks, coefficient);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_clamp<<<grid, block>>>. */
+    void clamp(int grid, int block, MemorySegment table, int rows, long chunks, float lo, float hi) {
+        try {
+            clamp.invokeExact(grid, block, table, rows, chunks, lo, hi);
         } catch (Throwable t) {
             throw rethrow(t);
         }
