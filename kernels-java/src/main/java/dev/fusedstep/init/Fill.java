@@ -1,0 +1,68 @@
+package dev.fusedstep.init;
+
+import dev.fusedstep.DType;
+import dev.fusedstep.Device;
+import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.TensorChecks;
+import dev.fusedstep.internal.cpu.CastKernel;
+import dev.fusedstep.internal.cpu.CpuBackend;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Runs a {@link Samplers.ChunkSource} over a tensor in fixed chunks of {@link CpuBackend#CHUNK}
+ * elements on the backend's workers: each chunk is generated in float32 into a per-thread buffer
+ * and stored, rounded to the tensor's dtype with the casts' round-to-nearest-even. Values depend
+ * only on the element index, so the result is the same for any thread count.
+ */
+final class Fill {
+    private Fill() {}
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CpuBackend.CHUNK]);
+
+    /** The checks every initializer runs on its target before writing anything. */
+    static void requireTarget(Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException("tensor: got null, expected a tensor");
+        }
+        if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
+            throw new IllegalArgumentException("tensor: got dtype " + t.dtype() + ", expected F32, BF16 or F16");
+        }
+        if (!t.device().equals(Device.CPU)) {
+            throw new IllegalArgumentException("tensor: got a tensor on " + t.device()
+                    + ", expected cpu (the CUDA initializers are not available yet)");
+        }
+        TensorChecks.requireAlive("tensor", t.segment());
+        TensorChecks.requireWritable("tensor", t);
+    }
+
+    static void run(CpuBackend backend, Tensor t, Samplers.ChunkSource source) {
+        long n = t.numel();
+        MemorySegment segment = t.segment();
+        DType dtype = t.dtype();
+        boolean vectorized = backend.vectorized();
+        int chunks = Math.toIntExact((n + CpuBackend.CHUNK - 1) / CpuBackend.CHUNK);
+        backend.pool().run(chunks, c -> {
+            long from = (long) c * CpuBackend.CHUNK;
+            int len = (int) Math.min(CpuBackend.CHUNK, n - from);
+            float[] buffer = SCRATCH.get();
+            source.generate(from, buffer, len);
+            store(buffer, len, segment, dtype, from, vectorized);
+        }, backend.pool().shareable(segment));
+    }
+
+    private static void store(float[] values, int len, MemorySegment dst, DType dtype, long from, boolean vectorized) {
+        if (dtype == DType.F32) {
+            MemorySegment.copy(values, 0, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, from * 4, len);
+            return;
+        }
+        CastKernel cast = CastKernel.between(DType.F32, dtype);
+        MemorySegment src = MemorySegment.ofArray(values);
+        MemorySegment out = dst.asSlice(from * 2, (long) len * 2);
+        if (vectorized) {
+            cast.vector(src, out, 0, len);
+        } else {
+            cast.scalar(src, out, 0, len);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.fusedstep.internal.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+/**
+ * The structs the kernels read from device memory, mirrored from {@code native/src/main/cuda/common.cuh}
+ * (whose static_asserts pin the same sizes and offsets), and the constants that go with them.
+ * Change both sides together.
+ */
+public final class DeviceLayouts {
+    private DeviceLayouts() {}
+
+    /** Elements per chunk ({@code FS_CHUNK}): one block's unit of work; equals the CPU's CpuBackend.CHUNK. */
+    public static final int CHUNK = 16384;
+
+    /** Pointer slots per table row: param, grad and up to three states. */
+    public static final int ROW_POINTERS = 5;
+
+    /** {@code struct fs_tensor}: one row of a group's table. */
+    public static final StructLayout TENSOR_ROW = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(ROW_POINTERS, ADDRESS).withName("ptr"),
+            JAVA_LONG.withName("numel"),
+            JAVA_LONG.withName("first_chunk"),
+            JAVA_LONG.withName("reserved")).withName("fs_tensor");
+
+    public static final long ROW_NUMEL = 40;
+    public static final long ROW_FIRST_CHUNK = 48;
+
+    /** SCALAR_SLOTS of the CPU's OptimizerKernel ({@code FS_SCALAR_SLOTS}). */
+    public static final int SCALAR_SLOTS = 12;
+
+    /** Constants per rule in {@code fs_group.hyper}. */
+    public static final int HYPER_SLOTS = 7;
+
+    /** {@code struct fs_group}: one parameter group's control block. */
+    public static final StructLayout GROUP = MemoryLayout.structLayout(
+            JAVA_DOUBLE.withName("lr"),
+            MemoryLayout.sequenceLayout(HYPER_SLOTS, JAVA_DOUBLE).withName("hyper"),
+            JAVA_LONG.withName("step"),
+            JAVA_DOUBLE.withName("mu_product"),
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("reserved"),
+            MemoryLayout.sequenceLayout(SCALAR_SLOTS, JAVA_FLOAT).withName("scalars")).withName("fs_group");
+
+    public static final long GROUP_LR = 0;
+    public static final long GROUP_HYPER = 8;
+    public static final long GROUP_STEP = 64;
+    public static final long GROUP_MU_PRODUCT = 72;
+    public static final long GROUP_FLAGS = 80;
+    public static final long GROUP_SCALARS = 88;
+
+    // flags (FS_* in common.cuh)
+    public static final int FLAG_MAXIMIZE = 1;
+    public static final int FLAG_L2 = 2;
+    public static final int FLAG_DECOUPLED = 4;
+    public static final int FLAG_AMSGRAD = 8;
+    public static final int FLAG_NESTEROV = 16;
+    public static final int FLAG_MOMENTUM = 32;
+    public static final int FLAG_CENTERED = 64;
+    public static final int FLAG_LERP_SMALL = 128;
+
+    /** Threads per block of every multi-tensor kernel: a multiple of the warp, fixed for the norms' tree. */
+    public static final int BLOCK_THREADS = 256;
+
+    // norm kinds (tensor/norm.cu)
+    public static final int NORM_L2 = 0;
+    public static final int NORM_INF = 1;
+    public static final int NORM_L1 = 2;
+    public static final int NORM_P = 3;
+
+    /** Chunks of a tensor of {@code numel} elements. */
+    public static long chunks(long numel) {
+        return (numel + CHUNK - 1) / CHUNK;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.fusedstep.internal.cuda;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The parameter types of every kernel in the fatbin, one letter each as
+ * {@link dev.fusedstep.bindings.KernelArgs#signature()} spells them. {@link CudaBackend#launch}
+ * checks each launch against this table, since cudaLaunchKernel trusts the argument array
+ * blindly; a test checks the table against the {@code extern "C"} declarations in native/.
+ */
+public final class KernelSignatures {
+    private KernelSignatures() {}
+
+    /** Every optimizer's kernel pair: prepare(fs_group*, const float* found_inf); step(table, rows, chunks, group, grad_scale, found_inf). */
+    static final String PREPARE = "pp";
+    static final String STEP = "pilppp";
+
+    static final Map<String, String> ALL;
+
+    static {
+        Map<String, String> m = new HashMap<>();
+        for (String rule : new String[] {"sgd", "adagrad", "rmsprop", "adam", "adamax", "nadam", "radam", "adadelta"}) {
+            m.put("fs_" + rule + "_prepare", PREPARE);
+            m.put("fs_" + rule + "_step", STEP);
+        }
+        m.put("fs_cast", "pili");
+        m.put("fs_fill", "pilf");
+        m.put("fs_scale", "pilp");
+        m.put("fs_clamp", "pilff");
+        m.put("fs_norm_partials", "pilidpp");
+        m.put("fs_norm_finish", "plidpp");
+        m.put("fs_clip_coefficient", "pdp");
+        m.put("fs_multiply_scalars", "ppp");
+        ALL = Map.copyOf(m);
+    }
+
+    /** Throws unless {@code signature} is {@code kernel}'s parameter list. */
+    static void check(String kernel, String signature) {
+        String expected = ALL.get(kernel);
+        if (expected == null) {
+            throw new IllegalArgumentException("kernel: got \"" + kernel + "\", expected one of " + ALL.keySet());
+        }
+        if (!expected.equals(signature)) {
+            throw new IllegalArgumentException(kernel + ": got arguments \"" + signature + "\", expected \"" + expected
+                    + "\" (p pointer, i int, l long long, f float, d double)");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.fusedstep.internal.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.fusedstep.bindings.Cuda;
+import dev.fusedstep.bindings.CudaRuntime;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A group's table in device memory: one {@code fs_tensor} row per tensor (up to five device
+ * pointers, the element count, and the chunks of all earlier rows), so that one launch walks
+ * every chunk of every tensor. Built once and reused while the set of tensors is unchanged: a
+ * step then passes one pointer, whatever the number of tensors, and a captured graph stays valid.
+ *
+ * <p>The table holds raw addresses: the tensors must outlive it (same arena, or longer-lived).
+ */
+public final class TensorTable {
+
+    private final MemorySegment address;
+    private final int rows;
+    private final long totalChunks;
+
+    private TensorTable(MemorySegment address, int rows, long totalChunks) {
+        this.address = address;
+        this.rows = rows;
+        this.totalChunks = totalChunks;
+    }
+
+    /**
+     * Builds the table in {@code arena}'s device memory. {@code pointers.get(r)} holds row r's
+     * device pointers (at most five, in the kernel's order; the rest are null) and
+     * {@code numel[r]} its element count.
+     */
+    public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel) {
+        long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
+        try (Arena staging = Arena.ofConfined()) {
+            MemorySegment host = staging.allocate(rowBytes * Math.max(1, pointers.size()), 16);
+            long chunks = writeRows(host, pointers, numel);
+            MemorySegment device = arena.allocateBytes(host.byteSize());
+            Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
+            return new TensorTable(device, pointers.size(), chunks);
+        }
+    }
+
+    /**
+     * Writes the rows into {@code host} ({@code pointers.size()} x 64 bytes) exactly as the kernels
+     * read them, and returns the total number of chunks. Host-side only: the host emulation test
+     * runs the kernels over such a table in host memory.
+     */
+    static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel) {
+        if (pointers.isEmpty() || pointers.size() != numel.length) {
+            throw new IllegalArgumentException("pointers: got " + pointers.size() + " rows for " + numel.length
+                    + " element counts, expected the same number, at least one");
+        }
+        long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
+        long chunks = 0;
+        for (int r = 0; r < pointers.size(); r++) {
+            MemorySegment[] row = pointers.get(r);
+            if (row.length > DeviceLayouts.ROW_POINTERS) {
+                throw new IllegalArgumentException("pointers[" + r + "]: got " + row.length
+                        + " pointers, expected at most " + DeviceLayouts.ROW_POINTERS);
+            }
+            if (numel[r] < 0) {
+                throw new IllegalArgumentException("numel[" + r + "]: got " + numel[r] + ", expected >= 0");
+            }
+            long base = r * rowBytes;
+            for (int i = 0; i < DeviceLayouts.ROW_POINTERS; i++) {
+                MemorySegment p = i < row.length && row[i] != null ? row[i] : MemorySegment.NULL;
+                host.set(ADDRESS, base + i * ADDRESS.byteSize(), p);
+            }
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL, numel[r]);
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_FIRST_CHUNK, chunks);
+            host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL + 16, 0L);
+            chunks += DeviceLayouts.chunks(numel[r]);
+        }
+        return chunks;
+    }
+
+    /** The table's device address ({@code const fs_tensor*}). */
+    public MemorySegment address() {
+        return address;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** Chunks over all rows: the grid-stride loop's trip count. */
+    public long totalChunks() {
+        return totalChunks;
+    }
+}

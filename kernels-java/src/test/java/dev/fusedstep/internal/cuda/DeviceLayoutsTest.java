@@ -1,0 +1,74 @@
+package dev.fusedstep.internal.cuda;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fusedstep.internal.cpu.CpuBackend;
+import dev.fusedstep.internal.cpu.OptimizerKernel;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The Java mirror of common.cuh's structs and constants must match the C side byte for byte. */
+class DeviceLayoutsTest {
+
+    @Test
+    void tableRowIs64Bytes() {
+        assertEquals(64, DeviceLayouts.TENSOR_ROW.byteSize());
+        assertEquals(DeviceLayouts.ROW_NUMEL, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("numel")));
+        assertEquals(DeviceLayouts.ROW_FIRST_CHUNK, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("first_chunk")));
+    }
+
+    @Test
+    void groupBlockMatchesTheStaticAsserts() {
+        assertEquals(136, DeviceLayouts.GROUP.byteSize());
+        assertEquals(DeviceLayouts.GROUP_LR, DeviceLayouts.GROUP.byteOffset(groupElement("lr")));
+        assertEquals(DeviceLayouts.GROUP_HYPER, DeviceLayouts.GROUP.byteOffset(groupElement("hyper")));
+        assertEquals(DeviceLayouts.GROUP_STEP, DeviceLayouts.GROUP.byteOffset(groupElement("step")));
+        assertEquals(DeviceLayouts.GROUP_MU_PRODUCT, DeviceLayouts.GROUP.byteOffset(groupElement("mu_product")));
+        assertEquals(DeviceLayouts.GROUP_FLAGS, DeviceLayouts.GROUP.byteOffset(groupElement("flags")));
+        assertEquals(DeviceLayouts.GROUP_SCALARS, DeviceLayouts.GROUP.byteOffset(groupElement("scalars")));
+    }
+
+    @Test
+    void chunkAndSlotsMatchTheCpu() {
+        assertEquals(CpuBackend.CHUNK, DeviceLayouts.CHUNK);
+        assertEquals(OptimizerKernel.SCALAR_SLOTS, DeviceLayouts.SCALAR_SLOTS);
+        assertEquals(0, DeviceLayouts.chunks(0));
+        assertEquals(1, DeviceLayouts.chunks(1));
+        assertEquals(2, DeviceLayouts.chunks(DeviceLayouts.CHUNK + 1));
+    }
+
+    /** Every #define the Java side mirrors, read from common.cuh itself. */
+    @Test
+    void definesInCommonCuhMatch() {
+        Optional<Path> dir = NativeSources.dir();
+        assumeTrue(dir.isPresent(), "native/src/main/cuda not found from " + System.getProperty("user.dir"));
+        String h = NativeSources.read(dir.get(), "common.cuh");
+        assertEquals(DeviceLayouts.CHUNK, define(h, "FS_CHUNK"));
+        assertEquals(DeviceLayouts.SCALAR_SLOTS, define(h, "FS_SCALAR_SLOTS"));
+        assertEquals(DeviceLayouts.FLAG_MAXIMIZE, define(h, "FS_MAXIMIZE"));
+        assertEquals(DeviceLayouts.FLAG_L2, define(h, "FS_L2"));
+        assertEquals(DeviceLayouts.FLAG_DECOUPLED, define(h, "FS_DECOUPLED"));
+        assertEquals(DeviceLayouts.FLAG_AMSGRAD, define(h, "FS_AMSGRAD"));
+        assertEquals(DeviceLayouts.FLAG_NESTEROV, define(h, "FS_NESTEROV"));
+        assertEquals(DeviceLayouts.FLAG_MOMENTUM, define(h, "FS_MOMENTUM"));
+        assertEquals(DeviceLayouts.FLAG_CENTERED, define(h, "FS_CENTERED"));
+        assertEquals(DeviceLayouts.FLAG_LERP_SMALL, define(h, "FS_LERP_SMALL"));
+        assertTrue(h.contains("sizeof(fs_tensor) == 64"), "fs_tensor size assert");
+        assertTrue(h.contains("sizeof(fs_group) == 136"), "fs_group size assert");
+        String norm = NativeSources.read(dir.get(), "tensor/norm.cu");
+        assertTrue(norm.contains("NORM_THREADS = " + DeviceLayouts.BLOCK_THREADS), "norm kernels' block size");
+        assertTrue(norm.contains("NORM_L2 = 0, NORM_INF = 1, NORM_L1 = 2, NORM_P = 3"), "norm kinds");
+    }
+
+    private static int define(String header, String name) {
+        Matcher m = Pattern.compile("#define " + name + "\\s+(\\d+)").matcher(header);
+        assertTrue(m.find(), name + " not defined in common.cuh");
+        return Integer.parseInt(m.group(1));
+    }
+}
