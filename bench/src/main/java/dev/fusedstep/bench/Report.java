@@ -27,7 +27,7 @@ public final class Report {
             "SgdMomentumBench", SgdMomentumBench.BYTES_PER_PARAM);
     private static final Map<String, String> KERNEL_NAMES = Map.of(
             "AdamWBench", "AdamW", "SgdMomentumBench", "SGD momentum 0.9");
-    private static final List<String> VARIANT_ORDER = List.of("scalar", "plainLoop", "vector1", "vectorAll", "probe");
+    private static final List<String> VARIANT_ORDER = List.of("scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
 
     private record Row(String bench, String method, long size, double nsPerOp, double errorNsPerOp,
             double forkSpread, Double allocBytes) {}
