@@ -1,33 +1,107 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
 import dev.fusedstep.optim.Adagrad;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
-/** Placeholder: torch.optim.Adagrad is not implemented yet. */
+/**
+ * Adagrad in one pass, in the order of PyTorch's {@code _single_tensor_adagrad} (dense gradients):
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   g = g + wd*p                                   (only when wd != 0)
+ *   sum = sum + g*g                                (addcmul, fused)
+ *   p = p + (-clr*g) / (sqrt(sum) + eps)           (addcdiv: multiply, divide, add)
+ * </pre>
+ * with {@code clr = lr / (1 + (step-1)*lr_decay)} computed in double on the host. PyTorch's
+ * float32 {@code sqrt} is not always correctly rounded (about 1 element in 250 lands one ulp
+ * off in the golden runs); ours is, so its bits can differ there, never its accuracy.
+ */
 final class AdagradKernel extends OptimizerKernel {
-    private final Adagrad rule;
+    // scalar slots
+    private static final int WD = 0, NEG_CLR = 1, EPS = 2;
 
-    AdagradKernel(Adagrad rule) {
-        this.rule = rule;
+    private final double lr, lrDecay, weightDecay, eps;
+    private final boolean maximize, l2;
+
+    AdagradKernel(Adagrad r) {
+        this.lr = r.lr();
+        this.lrDecay = r.lrDecay();
+        this.weightDecay = r.weightDecay();
+        this.eps = r.eps();
+        this.maximize = r.maximize();
+        // PyTorch tests the Python float, so a decay that rounds to 0f still multiplies (0 * inf is NaN)
+        this.l2 = weightDecay != 0;
     }
 
     @Override
     public int stateCount() {
-        return rule.stateNames().size();
+        return 1;
     }
 
     @Override
     public void prepare(long step, double muProduct, float[] s) {
-        throw new UnsupportedOperationException("Adagrad is not implemented yet");
+        double clr = lr / (1 + (step - 1) * lrDecay);
+        s[WD] = (float) weightDecay;
+        s[NEG_CLR] = (float) -clr;
+        s[EPS] = (float) eps;
     }
 
     @Override
     public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("Adagrad is not implemented yet");
+        MemorySegment sum = states[0];
+        float wd = s[WD], negClr = s[NEG_CLR], eps = s[EPS];
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i);
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            float acc = Math.fma(g, g, F32.get(sum, i));
+            float std = (float) Math.sqrt(acc) + eps;
+            F32.set(param, i, p + negClr * g / std);
+            F32.set(sum, i, acc);
+        }
     }
 
     @Override
     public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("Adagrad is not implemented yet");
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(AdagradKernel k, float[] s, MemorySegment param, MemorySegment grad,
+                MemorySegment[] states, long from, long to) {
+            MemorySegment sum = states[0];
+            boolean maximize = k.maximize, l2 = k.l2;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float negClr = s[NEG_CLR], eps = s[EPS];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector acc = g.fma(g, FloatVector.fromMemorySegment(F, sum, off, LE));
+                FloatVector std = acc.sqrt().add(eps);
+                p.add(g.mul(negClr).div(std)).intoMemorySegment(param, off, LE);
+                acc.intoMemorySegment(sum, off, LE);
+            }
+            return i;
+        }
     }
 }

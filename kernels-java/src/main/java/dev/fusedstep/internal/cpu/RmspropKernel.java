@@ -1,33 +1,161 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
 import dev.fusedstep.optim.RMSprop;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
-/** Placeholder: torch.optim.RMSprop is not implemented yet. */
+/**
+ * RMSprop in one pass, in the order of PyTorch's {@code _single_tensor_rmsprop}:
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   g = g + wd*p                                   (only when wd != 0)
+ *   sq = alpha*sq + (1-alpha)*g*g                  (mul, then addcmul fused)
+ *   centered: ga = lerp(ga, g, 1-alpha); avg = sqrt(sq - ga*ga)   (addcmul value -1, fused)
+ *   else:     avg = sqrt(sq)
+ *   avg = avg + eps
+ *   momentum > 0: buf = momentum*buf + g/avg; p = p - lr*buf
+ *   else:         p = p + (-lr*g) / avg            (addcdiv: multiply, divide, add)
+ * </pre>
+ * ATen's lerp with weight w is {@code self + w*(end-self)} for |w| < 0.5 and
+ * {@code end + (w-1)*(end-self)} otherwise, both fused in its vector loop. State order is
+ * square_avg, momentum_buffer (momentum > 0), grad_avg (centered). PyTorch's float32 {@code sqrt}
+ * is not always correctly rounded; ours is, so bits can differ there, never accuracy.
+ */
 final class RmspropKernel extends OptimizerKernel {
-    private final RMSprop rule;
+    // scalar slots
+    private static final int WD = 0, ALPHA = 1, ONE_MINUS_ALPHA = 2, LERP_COEFF = 3, EPS = 4, MOMENTUM = 5,
+            NEG_LR = 6;
 
-    RmspropKernel(RMSprop rule) {
-        this.rule = rule;
+    private final double lr, alpha, eps, weightDecay, momentum;
+    private final boolean centered, maximize, l2, hasMomentum, lerpWeightSmall;
+
+    RmspropKernel(RMSprop r) {
+        this.lr = r.lr();
+        this.alpha = r.alpha();
+        this.eps = r.eps();
+        this.weightDecay = r.weightDecay();
+        this.momentum = r.momentum();
+        this.centered = r.centered();
+        this.maximize = r.maximize();
+        // PyTorch tests the Python floats, so a decay that rounds to 0f still multiplies (0 * inf is NaN)
+        this.l2 = weightDecay != 0;
+        this.hasMomentum = momentum > 0;
+        // ATen picks the lerp formula from the weight as the float32 kernel sees it
+        this.lerpWeightSmall = Math.abs((float) (1 - alpha)) < 0.5f;
     }
 
     @Override
     public int stateCount() {
-        return rule.stateNames().size();
+        return 1 + (hasMomentum ? 1 : 0) + (centered ? 1 : 0);
     }
 
     @Override
     public void prepare(long step, double muProduct, float[] s) {
-        throw new UnsupportedOperationException("RMSprop is not implemented yet");
+        float weight = (float) (1 - alpha);
+        s[WD] = (float) weightDecay;
+        s[ALPHA] = (float) alpha;
+        s[ONE_MINUS_ALPHA] = weight;
+        s[LERP_COEFF] = lerpWeightSmall ? weight : weight - 1f;
+        s[EPS] = (float) eps;
+        s[MOMENTUM] = (float) momentum;
+        s[NEG_LR] = (float) -lr;
     }
 
     @Override
     public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("RMSprop is not implemented yet");
+        MemorySegment squareAvg = states[0];
+        MemorySegment momentumBuffer = hasMomentum ? states[1] : null;
+        MemorySegment gradAvg = centered ? states[hasMomentum ? 2 : 1] : null;
+        float wd = s[WD], a = s[ALPHA], c = s[ONE_MINUS_ALPHA], lerpCoeff = s[LERP_COEFF], eps = s[EPS];
+        float mom = s[MOMENTUM], negLr = s[NEG_LR];
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i);
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            float sq = Math.fma(c * g, g, F32.get(squareAvg, i) * a);
+            float avg;
+            if (centered) {
+                float ga0 = F32.get(gradAvg, i);
+                float ga = Math.fma(lerpCoeff, g - ga0, lerpWeightSmall ? ga0 : g);
+                avg = (float) Math.sqrt(Math.fma(-ga, ga, sq));
+                F32.set(gradAvg, i, ga);
+            } else {
+                avg = (float) Math.sqrt(sq);
+            }
+            avg += eps;
+            if (hasMomentum) {
+                float buf = F32.get(momentumBuffer, i) * mom + g / avg;
+                F32.set(param, i, Math.fma(negLr, buf, p));
+                F32.set(momentumBuffer, i, buf);
+            } else {
+                F32.set(param, i, p + negLr * g / avg);
+            }
+            F32.set(squareAvg, i, sq);
+        }
     }
 
     @Override
     public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("RMSprop is not implemented yet");
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(RmspropKernel k, float[] s, MemorySegment param, MemorySegment grad,
+                MemorySegment[] states, long from, long to) {
+            boolean maximize = k.maximize, l2 = k.l2, centered = k.centered, hasMomentum = k.hasMomentum;
+            boolean lerpWeightSmall = k.lerpWeightSmall;
+            MemorySegment squareAvg = states[0];
+            MemorySegment momentumBuffer = hasMomentum ? states[1] : null;
+            MemorySegment gradAvg = centered ? states[hasMomentum ? 2 : 1] : null;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float a = s[ALPHA], c = s[ONE_MINUS_ALPHA], eps = s[EPS], mom = s[MOMENTUM], negLrS = s[NEG_LR];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector lerpCoeff = FloatVector.broadcast(F, s[LERP_COEFF]);
+            FloatVector negLr = FloatVector.broadcast(F, negLrS);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector sq = g.mul(c).fma(g, FloatVector.fromMemorySegment(F, squareAvg, off, LE).mul(a));
+                FloatVector avg;
+                if (centered) {
+                    FloatVector ga0 = FloatVector.fromMemorySegment(F, gradAvg, off, LE);
+                    FloatVector ga = g.sub(ga0).fma(lerpCoeff, lerpWeightSmall ? ga0 : g);
+                    avg = ga.neg().fma(ga, sq).sqrt();
+                    ga.intoMemorySegment(gradAvg, off, LE);
+                } else {
+                    avg = sq.sqrt();
+                }
+                avg = avg.add(eps);
+                if (hasMomentum) {
+                    FloatVector buf = FloatVector.fromMemorySegment(F, momentumBuffer, off, LE).mul(mom)
+                            .add(g.div(avg));
+                    buf.fma(negLr, p).intoMemorySegment(param, off, LE);
+                    buf.intoMemorySegment(momentumBuffer, off, LE);
+                } else {
+                    p.add(g.mul(negLrS).div(avg)).intoMemorySegment(param, off, LE);
+                }
+                sq.intoMemorySegment(squareAvg, off, LE);
+            }
+            return i;
+        }
     }
 }

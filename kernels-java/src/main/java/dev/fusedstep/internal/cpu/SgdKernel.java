@@ -1,33 +1,122 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.Lanes.LE;
+
 import dev.fusedstep.optim.SGD;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
-/** Placeholder: torch.optim.SGD is not implemented yet. */
+/**
+ * SGD in one pass, in the order of PyTorch's {@code _single_tensor_sgd}:
+ * <pre>
+ *   g = maximize ? -grad : grad
+ *   g = g + wd*p                                   (only when wd != 0)
+ *   momentum != 0:
+ *     buf = first step ? g : momentum*buf + (1-dampening)*g
+ *     g = nesterov ? g + momentum*buf : buf
+ *   p = p - lr*g
+ * </pre>
+ * Each {@code x + a*y} is ATen's {@code add(alpha=a)}, which its vector loop fuses.
+ */
 final class SgdKernel extends OptimizerKernel {
-    private final SGD rule;
+    // scalar slots
+    private static final int WD = 0, MOMENTUM = 1, ONE_MINUS_DAMPENING = 2, NEG_LR = 3, FIRST_STEP = 4;
 
-    SgdKernel(SGD rule) {
-        this.rule = rule;
+    private final double lr, momentum, dampening, weightDecay;
+    private final boolean nesterov, maximize, l2, hasMomentum;
+
+    SgdKernel(SGD r) {
+        this.lr = r.lr();
+        this.momentum = r.momentum();
+        this.dampening = r.dampening();
+        this.weightDecay = r.weightDecay();
+        this.nesterov = r.nesterov();
+        this.maximize = r.maximize();
+        // PyTorch tests the Python floats, so a decay that rounds to 0f still multiplies (0 * inf is NaN)
+        this.l2 = weightDecay != 0;
+        this.hasMomentum = momentum != 0;
     }
 
     @Override
     public int stateCount() {
-        return rule.stateNames().size();
+        return hasMomentum ? 1 : 0;
     }
 
     @Override
     public void prepare(long step, double muProduct, float[] s) {
-        throw new UnsupportedOperationException("SGD is not implemented yet");
+        s[WD] = (float) weightDecay;
+        s[MOMENTUM] = (float) momentum;
+        s[ONE_MINUS_DAMPENING] = (float) (1 - dampening);
+        s[NEG_LR] = (float) -lr;
+        // PyTorch starts the buffer as a copy of g, with no dampening, when it has none yet
+        s[FIRST_STEP] = step == 1 ? 1f : 0f;
     }
 
     @Override
     public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("SGD is not implemented yet");
+        MemorySegment momentumBuffer = hasMomentum ? states[0] : null;
+        float wd = s[WD], mom = s[MOMENTUM], keep = s[ONE_MINUS_DAMPENING], negLr = s[NEG_LR];
+        boolean first = s[FIRST_STEP] != 0f;
+        for (long i = from; i < to; i++) {
+            float g = F32.get(grad, i);
+            if (maximize) {
+                g = -g;
+            }
+            float p = F32.get(param, i);
+            if (l2) {
+                g = Math.fma(wd, p, g);
+            }
+            if (hasMomentum) {
+                float buf = first ? g : Math.fma(keep, g, F32.get(momentumBuffer, i) * mom);
+                F32.set(momentumBuffer, i, buf);
+                g = nesterov ? Math.fma(mom, buf, g) : buf;
+            }
+            F32.set(param, i, Math.fma(negLr, g, p));
+        }
     }
 
     @Override
     public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        throw new UnsupportedOperationException("SGD is not implemented yet");
+        long done = Vectorized.update(this, s, param, grad, states, from, to);
+        scalar(s, param, grad, states, done, to);
+    }
+
+    /** The Vector API loop; returns where the scalar tail starts. */
+    private static final class Vectorized {
+        static long update(SgdKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
+                long from, long to) {
+            MemorySegment momentumBuffer = k.hasMomentum ? states[0] : null;
+            boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
+            boolean first = s[FIRST_STEP] != 0f;
+            // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
+            float mom = s[MOMENTUM];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector momV = FloatVector.broadcast(F, mom);
+            FloatVector keep = FloatVector.broadcast(F, s[ONE_MINUS_DAMPENING]);
+            FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
+            long bound = from + F.loopBound(to - from);
+            long i = from;
+            for (; i < bound; i += F.length()) {
+                long off = i * Float.BYTES;
+                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                if (hasMomentum) {
+                    FloatVector buf = first
+                            ? g
+                            : g.fma(keep, FloatVector.fromMemorySegment(F, momentumBuffer, off, LE).mul(mom));
+                    buf.intoMemorySegment(momentumBuffer, off, LE);
+                    g = nesterov ? buf.fma(momV, g) : buf;
+                }
+                g.fma(negLr, p).intoMemorySegment(param, off, LE);
+            }
+            return i;
+        }
     }
 }
