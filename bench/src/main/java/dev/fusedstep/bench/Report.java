@@ -1,0 +1,232 @@
+package dev.fusedstep.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a JMH JSON result file (AverageTime, ns/op) of these benchmarks into Markdown: per
+ * optimizer kernel, variant and size the time per parameter, the bandwidth computed from the
+ * bytes the kernel must move, the fraction of its probe's bandwidth, the speed-up over the
+ * scalar loop and over the plain Java loop, the spread between forks and, when run with
+ * {@code -prof gc}, the bytes allocated per step.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.fusedstep.bench.Report result.json [out.md]}
+ */
+public final class Report {
+
+    /** Bytes per parameter of each optimizer benchmark class (simple name). */
+    private static final Map<String, Integer> KERNEL_BYTES = Map.of(
+            "AdamWBench", AdamWBench.BYTES_PER_PARAM,
+            "SgdMomentumBench", SgdMomentumBench.BYTES_PER_PARAM);
+    private static final Map<String, String> KERNEL_NAMES = Map.of(
+            "AdamWBench", "AdamW", "SgdMomentumBench", "SGD momentum 0.9");
+    private static final List<String> VARIANT_ORDER = List.of("scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
+
+    private record Row(String bench, String method, long size, double nsPerOp, double errorNsPerOp,
+            double forkSpread, Double allocBytes) {}
+
+    private Report() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: Report <jmh-result.json> [out.md]");
+            System.exit(2);
+        }
+        String md = render(Files.readString(Path.of(args[0])));
+        if (args.length == 2) {
+            Files.writeString(Path.of(args[1]), md);
+        } else {
+            System.out.print(md);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(String json) {
+        List<Object> results = (List<Object>) Json.parse(json);
+        List<Row> rows = new ArrayList<>();
+        StringBuilder out = new StringBuilder();
+        if (!results.isEmpty()) {
+            out.append(settings((Map<String, Object>) results.get(0)));
+        }
+        for (Object o : results) {
+            rows.add(row((Map<String, Object>) o));
+        }
+        out.append(kernelTable(rows));
+        out.append(streamTable(rows));
+        return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Row row(Map<String, Object> r) {
+        String full = (String) r.get("benchmark");
+        int dot = full.lastIndexOf('.');
+        String method = full.substring(dot + 1);
+        String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
+        Map<String, Object> params = (Map<String, Object>) r.getOrDefault("params", Map.of());
+        long size = Long.parseLong(String.valueOf(params.getOrDefault("size", "1")));
+        Map<String, Object> pm = (Map<String, Object>) r.get("primaryMetric");
+        String unit = (String) pm.get("scoreUnit");
+        if (!"ns/op".equals(unit)) {
+            throw new IllegalArgumentException("scoreUnit of " + full + ": got " + unit + ", expected ns/op (AverageTime)");
+        }
+        double score = num(pm.get("score"));
+        double error = num(pm.get("scoreError"));
+        double spread = Double.NaN;
+        List<Object> raw = (List<Object>) pm.get("rawData");
+        if (raw != null && raw.size() > 1) {
+            double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+            for (Object fork : raw) {
+                double sum = 0;
+                List<Object> its = (List<Object>) fork;
+                for (Object it : its) {
+                    sum += num(it);
+                }
+                double mean = sum / its.size();
+                min = Math.min(min, mean);
+                max = Math.max(max, mean);
+            }
+            spread = (max - min) / score;
+        }
+        Double alloc = null;
+        Map<String, Object> secondary = (Map<String, Object>) r.getOrDefault("secondaryMetrics", Map.of());
+        Object norm = secondary.get("gc.alloc.rate.norm");
+        if (norm instanceof Map<?, ?> m) {
+            alloc = num(m.get("score"));
+        }
+        return new Row(cls, method, size, score, error, spread, alloc);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String settings(Map<String, Object> r) {
+        StringBuilder b = new StringBuilder();
+        b.append("JMH ").append(r.getOrDefault("jmhVersion", "?"))
+                .append(", JDK ").append(r.getOrDefault("jdkVersion", "?"))
+                .append(" (").append(r.getOrDefault("vmName", "?")).append(' ')
+                .append(r.getOrDefault("vmVersion", "?")).append("), ")
+                .append(Library.allThreads()).append(" CPUs seen by the report's JVM\n\n");
+        b.append("Settings: ").append(fmt0(num(r.get("forks")))).append(" forks, ")
+                .append(fmt0(num(r.get("warmupIterations")))).append(" x ").append(r.get("warmupTime"))
+                .append(" warm-up, ").append(fmt0(num(r.get("measurementIterations")))).append(" x ")
+                .append(r.get("measurementTime")).append(" measurement, mode ").append(r.get("mode"))
+                .append("; fork JVM args: `").append(String.join(" ", (List<String>) (List<?>) r.getOrDefault("jvmArgs", List.of())))
+                .append("`\n\n");
+        return b.toString();
+    }
+
+    private static String kernelTable(List<Row> rows) {
+        Map<String, Row> byKey = new LinkedHashMap<>();
+        for (Row r : rows) {
+            byKey.put(key(r.bench, r.method, r.size), r);
+        }
+        List<Row> kernelRows = rows.stream().filter(r -> KERNEL_BYTES.containsKey(r.bench))
+                .sorted(Comparator.comparing((Row r) -> r.bench).thenComparingLong(r -> r.size)
+                        .thenComparingInt(r -> variantRank(r.method)))
+                .toList();
+        if (kernelRows.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("| kernel | variant | size | threads | ns/param | ± (99.9%) | fork spread | GB/s | fraction of probe"
+                + " | × scalar | × plainLoop | alloc B/op |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : kernelRows) {
+            int bytes = KERNEL_BYTES.get(r.bench);
+            Row probe = byKey.get(key(r.bench, "probe", r.size));
+            Row scalar = byKey.get(key(r.bench, "scalar", r.size));
+            Row plain = byKey.get(key(r.bench, "plainLoop", r.size));
+            b.append("| ").append(KERNEL_NAMES.get(r.bench))
+                    .append(" | ").append(r.method)
+                    .append(" | ").append(sizeLabel(r.size))
+                    .append(" | ").append(r.method.equals("vectorAll") ? Library.allThreads() : 1)
+                    .append(" | ").append(fmt3(r.nsPerOp / r.size))
+                    .append(" | ").append(fmt3(r.errorNsPerOp / r.size))
+                    .append(" | ").append(Double.isNaN(r.forkSpread) ? "—" : fmtPct(r.forkSpread))
+                    .append(" | ").append(fmt1((double) bytes * r.size / r.nsPerOp))
+                    .append(" | ").append(probe == null ? "—" : fmt2(probe.nsPerOp / r.nsPerOp))
+                    .append(" | ").append(scalar == null ? "—" : fmt2(scalar.nsPerOp / r.nsPerOp))
+                    .append(" | ").append(plain == null ? "—" : fmt2(plain.nsPerOp / r.nsPerOp))
+                    .append(" | ").append(r.allocBytes == null ? "—" : fmt1(r.allocBytes))
+                    .append(" |\n");
+        }
+        b.append("\nGB/s counts the bytes the update must move (AdamW 28 B/param, SGD momentum 20 B/param; the probe"
+                + " the same); fraction of probe = probe time / variant time; × scalar and × plainLoop are speed-ups"
+                + " (> 1: faster); fork spread = (slowest - fastest fork mean) / score.\n\n");
+        return b.toString();
+    }
+
+    private static String streamTable(List<Row> rows) {
+        List<Row> stream = rows.stream().filter(r -> r.bench.equals("StreamBench"))
+                .sorted(Comparator.comparingLong((Row r) -> r.size).thenComparing(r -> r.method)).toList();
+        if (stream.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("| STREAM | size | ns/element | GB/s | fork spread |\n|---|---:|---:|---:|---:|\n");
+        for (Row r : stream) {
+            int bytes = r.method.equals("copy") ? StreamBench.COPY_BYTES_PER_ELEMENT : StreamBench.TRIAD_BYTES_PER_ELEMENT;
+            b.append("| ").append(r.method).append(" | ").append(sizeLabel(r.size))
+                    .append(" | ").append(fmt3(r.nsPerOp / r.size))
+                    .append(" | ").append(fmt1((double) bytes * r.size / r.nsPerOp))
+                    .append(" | ").append(Double.isNaN(r.forkSpread) ? "—" : fmtPct(r.forkSpread))
+                    .append(" |\n");
+        }
+        b.append("\nSTREAM counts copy as 8 B and triad as 12 B per element, without the write-allocate read.\n");
+        return b.toString();
+    }
+
+    private static String key(String bench, String method, long size) {
+        return bench + '.' + method + '@' + size;
+    }
+
+    private static int variantRank(String method) {
+        int i = VARIANT_ORDER.indexOf(method);
+        return i < 0 ? VARIANT_ORDER.size() : i;
+    }
+
+    private static String sizeLabel(long n) {
+        if (n % (1 << 20) == 0) {
+            return (n >> 20) + "M";
+        }
+        if (n % (1 << 10) == 0) {
+            return (n >> 10) + "K";
+        }
+        return Long.toString(n);
+    }
+
+    private static double num(Object o) {
+        if (o instanceof Double d) {
+            return d;
+        }
+        if (o instanceof String s) {
+            return Double.parseDouble(s); // JMH writes NaN as a string
+        }
+        throw new IllegalArgumentException("number: got " + o + ", expected a JSON number");
+    }
+
+    private static String fmt0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String fmt1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String fmt3(double v) {
+        return v >= 100 ? fmt1(v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String fmtPct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}
