@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -62,27 +62,59 @@ final class LoopParityHarness {
         }
     }
 
+    /** A storage layout under test: dtypes of param, grad and states, and whether a half copy is written. */
+    record Layout(DType param, DType grad, DType state, DType paramOut, boolean stochastic) {
+        static final Layout[] ALL = {
+            new Layout(DType.F32, DType.F32, DType.F32, null, false),
+            new Layout(DType.BF16, DType.BF16, DType.BF16, null, false),
+            new Layout(DType.BF16, DType.BF16, DType.BF16, null, true),
+            new Layout(DType.F16, DType.F16, DType.F16, null, false),
+            new Layout(DType.F32, DType.BF16, DType.F32, DType.BF16, false),
+            new Layout(DType.F32, DType.BF16, DType.F32, DType.BF16, true),
+            new Layout(DType.F32, DType.F16, DType.F32, DType.F16, false),
+            new Layout(DType.F32, DType.F32, DType.BF16, null, false),
+        };
+    }
+
     private static void compareOneCase(OptimizerKernel kernel, int n, Memory memory, Random rnd) {
-        int buffers = 2 + kernel.stateCount();
+        // Kernels not yet converted to every layout are compared on plain float32 only.
+        Layout layout = kernel.takesEveryLayout() ? Layout.ALL[rnd.nextInt(Layout.ALL.length)] : Layout.ALL[0];
+        float gradScale = !kernel.takesEveryLayout() ? 1f : switch (rnd.nextInt(3)) {
+            case 0 -> 1f;
+            case 1 -> 0x1p-16f;
+            default -> (float) rnd.nextDouble();
+        };
+        int states = kernel.stateCount();
+        int buffers = 2 + states + (layout.paramOut() != null ? 1 : 0);
+        DType[] types = new DType[buffers];
+        types[0] = layout.param();
+        types[1] = layout.grad();
+        for (int j = 0; j < states; j++) {
+            types[2 + j] = layout.state();
+        }
+        if (layout.paramOut() != null) {
+            types[buffers - 1] = layout.paramOut();
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment[] a = new MemorySegment[buffers], b = new MemorySegment[buffers];
             for (int j = 0; j < buffers; j++) {
-                a[j] = allocate(memory, n, rnd, arena);
-                b[j] = allocate(memory, n, rnd, arena);
+                a[j] = allocate(memory, n, types[j], rnd, arena);
+                b[j] = allocate(memory, n, types[j], rnd, arena);
             }
-            fill(a[0], n, rnd, 1.0, false);
-            for (int j = 2; j < buffers; j++) {
+            fill(a[0], types[0], n, rnd, 1.0, false);
+            for (int j = 2; j < 2 + states; j++) {
                 // State starts at zero as in PyTorch, or at random non-negative values mid-trajectory.
                 if (rnd.nextBoolean()) {
-                    fill(a[j], n, rnd, Math.pow(10, -rnd.nextInt(6)), true);
+                    fill(a[j], types[j], n, rnd, Math.pow(10, -rnd.nextInt(6)), true);
                 }
             }
+            StepTarget ta = target(a, types, layout, states), tb = target(b, types, layout, states);
             int from = n == 0 ? 0 : rnd.nextInt(Math.min(n, 2 * MAX_LANES) + 1);
             int to = n - rnd.nextInt(Math.min(n - from, 2 * MAX_LANES) + 1);
             float[] s = new float[OptimizerKernel.SCALAR_SLOTS];
             double muProduct = 1.0;
             for (long t = 1; t <= STEPS; t++) {
-                fill(a[1], n, rnd, Math.pow(10, 2 - rnd.nextInt(9)), false);
+                fill(a[1], types[1], n, rnd, Math.pow(10, 2 - rnd.nextInt(9)), false);
                 for (int j = 0; j < buffers; j++) {
                     if (t == 1 || j == 1) {
                         MemorySegment.copy(a[j], 0, b[j], 0, a[j].byteSize());
@@ -90,14 +122,25 @@ final class LoopParityHarness {
                 }
                 muProduct *= kernel.momentumFactor(t);
                 kernel.prepare(t, muProduct, s);
-                kernel.scalar(s, a[0], a[1], states(a), from, to);
-                kernel.vector(s, b[0], b[1], states(b), from, to);
+                s[OptimizerKernel.GRAD_SCALE] = gradScale;
+                ta.setRoundingKey((int) t * 31);
+                tb.setRoundingKey((int) t * 31);
+                kernel.scalar(s, ta, from, to);
+                kernel.vector(s, tb, from, to);
                 for (int j = 0; j < buffers; j++) {
-                    assertSameBits(a[j], b[j], n, kernel.getClass().getSimpleName() + " n=" + n + " [" + from + ", "
-                            + to + ") " + memory + " step " + t + " buffer " + j);
+                    assertSameBits(a[j], b[j], types[j], n, kernel.getClass().getSimpleName() + " " + layout + " scale "
+                            + gradScale + " n=" + n + " [" + from + ", " + to + ") " + memory + " step " + t + " buffer " + j);
                 }
             }
         }
+    }
+
+    private static StepTarget target(MemorySegment[] seg, DType[] types, Layout layout, int states) {
+        MemorySegment[] st = new MemorySegment[states];
+        System.arraycopy(seg, 2, st, 0, states);
+        MemorySegment out = layout.paramOut() != null ? seg[seg.length - 1] : null;
+        return new StepTarget(seg[0], types[0], seg[1], types[1], st, layout.state(), out, layout.paramOut(),
+                layout.stochastic());
     }
 
     /**
@@ -113,7 +156,7 @@ final class LoopParityHarness {
         for (int j = 0; j < buffers; j++) {
             seg[j] = MemorySegment.ofArray(new float[n]);
         }
-        fill(seg[0], n, rnd, 1.0, false);
+        fill(seg[0], DType.F32, n, rnd, 1.0, false);
         for (int i = 0; i < n; i++) {
             ref[0][i] = F32.get(seg[0], i);
         }
@@ -122,13 +165,14 @@ final class LoopParityHarness {
         double[][] refStates = new double[buffers - 2][];
         System.arraycopy(ref, 2, refStates, 0, buffers - 2);
         for (long t = 1; t <= steps; t++) {
-            fill(seg[1], n, rnd, 1.0, false);
+            fill(seg[1], DType.F32, n, rnd, 1.0, false);
             for (int i = 0; i < n; i++) {
                 ref[1][i] = F32.get(seg[1], i);
             }
             muProduct *= kernel.momentumFactor(t);
             kernel.prepare(t, muProduct, s);
-            kernel.scalar(s, seg[0], seg[1], states(seg), 0, n);
+            s[OptimizerKernel.GRAD_SCALE] = 1f;
+            kernel.scalar(s, StepTarget.f32(seg[0], seg[1], states(seg)), 0, n);
             reference.step(t, ref[0], ref[1], refStates);
             double worst = 0;
             int at = -1;
@@ -151,13 +195,13 @@ final class LoopParityHarness {
         return st;
     }
 
-    /** {@code n} floats at a random offset: whole floats into a float[], any byte into a byte[] or native memory. */
-    private static MemorySegment allocate(Memory memory, int n, Random rnd, Arena arena) {
-        long bytes = (long) n * Float.BYTES;
+    /** {@code n} elements of {@code type} at a random offset: whole elements into a float[], any byte into a byte[] or native memory. */
+    private static MemorySegment allocate(Memory memory, int n, DType type, Random rnd, Arena arena) {
+        long bytes = (long) n * type.byteSize();
         return switch (memory) {
             case HEAP_FLOATS -> {
                 int lead = rnd.nextInt(MAX_LANES);
-                yield MemorySegment.ofArray(new float[n + lead]).asSlice((long) lead * Float.BYTES, bytes);
+                yield MemorySegment.ofArray(new float[n + lead]).asSlice((long) lead * type.byteSize(), bytes);
             }
             case HEAP_BYTES -> {
                 int lead = rnd.nextInt(64);
@@ -170,17 +214,17 @@ final class LoopParityHarness {
         };
     }
 
-    /** Gaussian values of size {@code scale} (absolute if {@code nonNegative}), with some exact zeros. */
-    private static void fill(MemorySegment seg, int n, Random rnd, double scale, boolean nonNegative) {
+    /** Gaussian values of size {@code scale} (absolute if {@code nonNegative}), with some exact zeros, stored as {@code type}. */
+    private static void fill(MemorySegment seg, DType type, int n, Random rnd, double scale, boolean nonNegative) {
         for (int i = 0; i < n; i++) {
             double x = rnd.nextInt(16) == 0 ? 0 : rnd.nextGaussian() * scale;
-            seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) (nonNegative ? Math.abs(x) : x));
+            Storage.store(seg, type, i, (float) (nonNegative ? Math.abs(x) : x));
         }
     }
 
-    private static void assertSameBits(MemorySegment scalar, MemorySegment vector, int n, String where) {
+    private static void assertSameBits(MemorySegment scalar, MemorySegment vector, DType type, int n, String where) {
         for (int i = 0; i < n; i++) {
-            float x = F32.get(scalar, i), y = F32.get(vector, i);
+            float x = Storage.load(scalar, type, i), y = Storage.load(vector, type, i);
             if (Float.floatToRawIntBits(x) != Float.floatToRawIntBits(y)) {
                 fail(where + ": element " + i + " scalar " + x + " (0x" + Integer.toHexString(Float.floatToRawIntBits(x))
                         + ") vector " + y + " (0x" + Integer.toHexString(Float.floatToRawIntBits(y)) + ")");
