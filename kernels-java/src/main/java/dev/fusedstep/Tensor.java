@@ -146,6 +146,10 @@ public final class Tensor {
     }
 
     private void requireF32(String what) {
+        if (!device.equals(Device.CPU)) {
+            // a device address read on the host would crash the JVM, not throw
+            throw new IllegalStateException(what + ": tensor is on " + device + ", expected a host tensor (copy it to the host first)");
+        }
         if (dtype != DType.F32) {
             throw new IllegalStateException(what + ": tensor dtype is " + dtype + ", expected F32");
         }

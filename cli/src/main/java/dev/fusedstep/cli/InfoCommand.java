@@ -1,6 +1,6 @@
 package dev.fusedstep.cli;
 
-import dev.fusedstep.bindings.CudaProbe;
+import dev.fusedstep.internal.cuda.CudaBackend;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
 import java.io.PrintStream;
@@ -30,15 +30,18 @@ final class InfoCommand {
         out.println("Worker threads: " + threads
                 + (System.getProperty("fusedstep.threads") == null ? " (all CPUs; -Dfusedstep.threads=N to change)"
                         : " (-Dfusedstep.threads)"));
-        out.println("GPU backend:    " + gpuLine(CudaProbe.probe()));
+        out.println("GPU backend:    " + gpuLine(CudaBackend.availability()));
         return 0;
     }
 
-    /** The probe's finding, plus the fact that this version has no CUDA kernels to run anyway. */
-    static String gpuLine(CudaProbe p) {
-        return p.available()
-                ? "not built yet (CPU only in this version); CUDA is usable here: " + p.reason()
-                : "unavailable: " + p.reason() + "; the CUDA backend is not built yet either";
+    /**
+     * What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not.
+     * The optimizer does not dispatch to CUDA yet; the kernels exist but have not run on a GPU.
+     */
+    static String gpuLine(CudaBackend.Availability a) {
+        return a.available()
+                ? "CUDA usable (" + a.reason() + "); optimizer dispatch to CUDA is not wired in this version"
+                : "unavailable: " + a.reason();
     }
 
     private static String version() {
