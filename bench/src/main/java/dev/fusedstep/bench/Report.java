@@ -1,5 +1,7 @@
 package dev.fusedstep.bench;
 
+import dev.fusedstep.io.Json;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,8 +203,8 @@ public final class Report {
     }
 
     private static double num(Object o) {
-        if (o instanceof Double d) {
-            return d;
+        if (o instanceof Number n) {
+            return n.doubleValue();
         }
         if (o instanceof String s) {
             return Double.parseDouble(s); // JMH writes NaN as a string
