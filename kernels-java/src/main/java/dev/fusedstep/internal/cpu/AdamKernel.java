@@ -16,7 +16,7 @@ import jdk.incubator.vector.FloatVector;
  *   m = lerp(m, g, 1 - beta1)            = m + (1-beta1)*(g - m)
  *   v = beta2*v + (1-beta2)*g*g
  *   amsgrad: vmax = max(vmax, v), used for v below
- *   p = p - lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
+ *   p = p + (-lr/bc1 * m) / (sqrt(v)/sqrt(bc2) + eps)
  * </pre>
  * with {@code bc1 = 1 - beta1^t}, {@code bc2 = 1 - beta2^t} computed in double on the host.
  */
@@ -96,7 +96,8 @@ final class AdamKernel extends OptimizerKernel {
                 t.storeState(2, i, vUsed);
             }
             float denom = (float) Math.sqrt(vUsed) / bc2Sqrt + eps;
-            t.storeParam(i, Math.fma(negStep, m / denom, p));
+            // ATen's CPU addcdiv computes p + (value * m) / denom, unfused: the same bits as PyTorch
+            t.storeParam(i, p + negStep * m / denom);
             t.storeState(0, i, m);
             t.storeState(1, i, v);
         }
@@ -120,7 +121,7 @@ final class AdamKernel extends OptimizerKernel {
             float gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
-            FloatVector negStep = FloatVector.broadcast(F, s[NEG_STEP_SIZE]);
+            float negStepSize = s[NEG_STEP_SIZE];
             // Division shares one unit with sqrt and the other division, and that unit bounds the loop
             // whenever the data sit in cache. Once beta2^t is below half an ulp of 1 (after ~16.6K steps
             // at beta2 = 0.999) sqrt(bc2) rounds to exactly 1f, and x / 1f == x for every float, so
@@ -150,7 +151,7 @@ final class AdamKernel extends OptimizerKernel {
                     root = root.div(bc2Sqrt);
                 }
                 FloatVector denom = root.add(eps);
-                VectorStorage.storeParam(t, i, m.div(denom).fma(negStep, p));
+                VectorStorage.storeParam(t, i, m.mul(negStepSize).div(denom).add(p));
                 VectorStorage.store(expAvg, stateType, i, m);
                 VectorStorage.store(expAvgSq, stateType, i, v);
             }
