@@ -30,7 +30,7 @@ struct AdamOp {
             vmax = v_used;
         }
         const float denom = fs_div(fs_sqrt(v_used), bc2_sqrt) + eps;
-        p = __fmaf_rn(neg_step, fs_div(m, denom), p);
+        p = p + fs_div(neg_step * m, denom);  // ATen's CPU addcdiv: unfused (-fmad=false keeps it so)
     }
 };
 
