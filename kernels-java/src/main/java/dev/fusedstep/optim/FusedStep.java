@@ -100,10 +100,6 @@ public final class FusedStep {
         TensorChecks.requireNoOverlap(buffers);
 
         OptimizerKernel kernel = OptimizerKernel.forRule(rule);
-        boolean plain = param.dtype() == DType.F32 && stateType == DType.F32 && halfParam == null && gradScale == 1f;
-        if (!plain && !kernel.takesEveryLayout()) {
-            throw new UnsupportedOperationException(rule.torchName() + " takes only float32 storage and no gradient multiplier so far");
-        }
         StepTarget target = new StepTarget(param.segment(), param.dtype(), grad.segment(), grad.dtype(), stateSegs, stateType,
                 halfParam == null ? null : halfParam.segment(), halfParam == null ? null : halfParam.dtype(), false);
         scalarState.advance(kernel.momentumFactor(scalarState.step() + 1));

@@ -201,14 +201,6 @@ public final class Optimizer implements AutoCloseable {
         if (!arena.scope().isAlive()) {
             throw new IllegalStateException("optimizer: closed, expected an open optimizer");
         }
-        if (gradScale != 1f) {
-            for (OptimizerKernel k : groupKernels) {
-                if (!k.takesEveryLayout()) {
-                    throw new UnsupportedOperationException("gradScale: " + k.getClass().getSimpleName()
-                            + " does not take a gradient multiplier yet");
-                }
-            }
-        }
         for (int i = 0; i < params.length; i++) {
             OptimizerKernel k = groupKernels[groupOf[i]];
             ScalarState st = scalarStates[i];
@@ -341,7 +333,6 @@ public final class Optimizer implements AutoCloseable {
 
     private void validatePrecision(int g, Builder.GroupSpec spec) {
         Precision precision = spec.precision;
-        OptimizerKernel kernel = OptimizerKernel.forRule(spec.rule);
         for (Param p : spec.params) {
             DType dtype = p.param().dtype();
             if (precision.float32Master() && dtype == DType.F32) {
@@ -352,11 +343,6 @@ public final class Optimizer implements AutoCloseable {
             if (precision.stochasticRounding() && !writesBf16) {
                 throw new IllegalArgumentException("precision: group " + g + " asks for stochastic rounding, but param '"
                         + p.name() + "' is " + dtype + "; expected BF16 parameters");
-            }
-            boolean plain = dtype == DType.F32 && precision.stateDtypeFor(dtype) == DType.F32;
-            if (!plain && !kernel.takesEveryLayout()) {
-                throw new IllegalArgumentException("precision: " + spec.rule.torchName() + " does not take "
-                        + dtype + " parameters with " + precision.stateDtypeFor(dtype) + " states yet");
             }
         }
     }

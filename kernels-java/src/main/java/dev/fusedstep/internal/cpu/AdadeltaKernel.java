@@ -50,11 +50,6 @@ final class AdadeltaKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], negLr = s[NEG_LR];
         float gradScale = s[GRAD_SCALE];

@@ -50,11 +50,6 @@ final class AdagradKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], negClr = s[NEG_CLR], eps = s[EPS], gradScale = s[GRAD_SCALE];
         for (long i = from; i < to; i++) {

@@ -69,11 +69,6 @@ final class AdamKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
         float bc2Sqrt = s[BC2_SQRT], negStep = s[NEG_STEP_SIZE], eps = s[EPS], gradScale = s[GRAD_SCALE];

@@ -51,11 +51,6 @@ final class AdamaxKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], eps = s[EPS], negStep = s[NEG_STEP_SIZE];
         float gradScale = s[GRAD_SCALE];

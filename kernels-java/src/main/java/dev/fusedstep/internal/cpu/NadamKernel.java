@@ -70,11 +70,6 @@ final class NadamKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
         float bc2 = s[BC2], eps = s[EPS], gradStep = s[GRAD_STEP], avgStep = s[AVG_STEP], gradScale = s[GRAD_SCALE];

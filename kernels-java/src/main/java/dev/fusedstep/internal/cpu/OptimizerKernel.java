@@ -10,7 +10,6 @@ import dev.fusedstep.optim.OptimizerRule;
 import dev.fusedstep.optim.RAdam;
 import dev.fusedstep.optim.RMSprop;
 import dev.fusedstep.optim.SGD;
-import java.lang.foreign.MemorySegment;
 
 /**
  * One optimizer's fused float32 update on the CPU: the host-side per-step scalars and the
@@ -76,42 +75,8 @@ public abstract class OptimizerKernel {
     public abstract void prepare(long step, double muProduct, float[] scalars);
 
     /** The scalar loop over elements {@code [from, to)} of {@code t}: the fallback and the test oracle. */
-    public void scalar(float[] s, StepTarget t, long from, long to) {
-        requireFloat32Only(s, t);
-        scalar(s, t.param, t.grad, t.states, from, to);
-    }
+    public abstract void scalar(float[] s, StepTarget t, long from, long to);
 
     /** The Vector API loop over elements {@code [from, to)} of {@code t}; same bits as the scalar loop. */
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        requireFloat32Only(s, t);
-        vector(s, t.param, t.grad, t.states, from, to);
-    }
-
-    /**
-     * Whether this kernel's loops take every storage layout and the gradient multiplier; kernels
-     * still on the float32-only loops below answer false. (Transitional: goes once all are converted.)
-     */
-    public boolean takesEveryLayout() {
-        return false;
-    }
-
-    private void requireFloat32Only(float[] s, StepTarget t) {
-        if (t.paramType != dev.fusedstep.DType.F32 || t.gradType != dev.fusedstep.DType.F32
-                || t.stateType != dev.fusedstep.DType.F32 || t.paramOut != null || s[GRAD_SCALE] != 1f) {
-            throw new UnsupportedOperationException(getClass().getSimpleName()
-                    + " takes only float32 storage and no gradient multiplier so far");
-        }
-    }
-
-    /** The float32-only scalar loop of a kernel not yet converted to {@link StepTarget}. */
-    protected void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-            long from, long to) {
-        throw new AssertionError("override scalar(float[], StepTarget, long, long)");
-    }
-
-    /** The float32-only vector loop of a kernel not yet converted to {@link StepTarget}. */
-    protected void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-            long from, long to) {
-        throw new AssertionError("override vector(float[], StepTarget, long, long)");
-    }
+    public abstract void vector(float[] s, StepTarget t, long from, long to);
 }

@@ -82,11 +82,6 @@ final class RadamKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
         float bc1 = s[BC1], lr = s[LR], bc2Sqrt = s[BC2_SQRT], eps = s[EPS], rect = s[RECT], gradScale = s[GRAD_SCALE];

@@ -65,11 +65,6 @@ final class RmspropKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         int momentumState = 1, gradAvgState = hasMomentum ? 2 : 1;
         float wd = s[WD], a = s[ALPHA], c = s[ONE_MINUS_ALPHA], lerpCoeff = s[LERP_COEFF], eps = s[EPS];

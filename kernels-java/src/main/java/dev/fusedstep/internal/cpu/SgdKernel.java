@@ -54,11 +54,6 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    public boolean takesEveryLayout() {
-        return true;
-    }
-
-    @Override
     public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], mom = s[MOMENTUM], keep = s[ONE_MINUS_DAMPENING], negLr = s[NEG_LR];
         float gradScale = s[GRAD_SCALE];

@@ -77,9 +77,8 @@ final class LoopParityHarness {
     }
 
     private static void compareOneCase(OptimizerKernel kernel, int n, Memory memory, Random rnd) {
-        // Kernels not yet converted to every layout are compared on plain float32 only.
-        Layout layout = kernel.takesEveryLayout() ? Layout.ALL[rnd.nextInt(Layout.ALL.length)] : Layout.ALL[0];
-        float gradScale = !kernel.takesEveryLayout() ? 1f : switch (rnd.nextInt(3)) {
+        Layout layout = Layout.ALL[rnd.nextInt(Layout.ALL.length)];
+        float gradScale = switch (rnd.nextInt(3)) {
             case 0 -> 1f;
             case 1 -> 0x1p-16f;
             default -> (float) rnd.nextDouble();
