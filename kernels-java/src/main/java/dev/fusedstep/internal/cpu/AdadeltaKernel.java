@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adadelta;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -50,66 +50,70 @@ final class AdadeltaKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment squareAvg = states[0], accDelta = states[1];
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], negLr = s[NEG_LR];
+        float gradScale = s[GRAD_SCALE];
         boolean l2 = wd != 0f;
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i);
+            float p = t.loadParam(i);
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float sq = Math.fma(c * g, g, F32.get(squareAvg, i) * rho);
+            float sq = Math.fma(c * g, g, t.loadState(0, i) * rho);
             float std = (float) Math.sqrt(sq + eps);
-            float acc0 = F32.get(accDelta, i);
+            float acc0 = t.loadState(1, i);
             float delta = (float) Math.sqrt(acc0 + eps) / std * g;
             float acc = Math.fma(c * delta, delta, acc0 * rho);
-            F32.set(param, i, Math.fma(negLr, delta, p));
-            F32.set(squareAvg, i, sq);
-            F32.set(accDelta, i, acc);
+            t.storeParam(i, Math.fma(negLr, delta, p));
+            t.storeState(0, i, sq);
+            t.storeState(1, i, acc);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(AdadeltaKernel k, float[] s, MemorySegment param, MemorySegment grad,
-                MemorySegment[] states, long from, long to) {
-            MemorySegment squareAvg = states[0], accDelta = states[1];
+        static long update(AdadeltaKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, squareAvg = t.states[0], accDelta = t.states[1];
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
-            float rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS];
+            float rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                FloatVector p = VectorStorage.load(param, paramType, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector sq = g.mul(c).fma(g, FloatVector.fromMemorySegment(F, squareAvg, off, LE).mul(rho));
+                FloatVector sq = g.mul(c).fma(g, VectorStorage.load(squareAvg, stateType, i).mul(rho));
                 FloatVector std = sq.add(eps).sqrt();
-                FloatVector acc0 = FloatVector.fromMemorySegment(F, accDelta, off, LE);
+                FloatVector acc0 = VectorStorage.load(accDelta, stateType, i);
                 FloatVector delta = acc0.add(eps).sqrt().div(std).mul(g);
                 FloatVector acc = delta.mul(c).fma(delta, acc0.mul(rho));
-                delta.fma(negLr, p).intoMemorySegment(param, off, LE);
-                sq.intoMemorySegment(squareAvg, off, LE);
-                acc.intoMemorySegment(accDelta, off, LE);
+                VectorStorage.storeParam(t, i, delta.fma(negLr, p));
+                VectorStorage.store(squareAvg, stateType, i, sq);
+                VectorStorage.store(accDelta, stateType, i, acc);
             }
             return i;
         }

@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adagrad;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -50,56 +50,59 @@ final class AdagradKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment sum = states[0];
-        float wd = s[WD], negClr = s[NEG_CLR], eps = s[EPS];
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
+        float wd = s[WD], negClr = s[NEG_CLR], eps = s[EPS], gradScale = s[GRAD_SCALE];
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i);
+            float p = t.loadParam(i);
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float acc = Math.fma(g, g, F32.get(sum, i));
+            float acc = Math.fma(g, g, t.loadState(0, i));
             float std = (float) Math.sqrt(acc) + eps;
-            F32.set(param, i, p + negClr * g / std);
-            F32.set(sum, i, acc);
+            t.storeParam(i, p + negClr * g / std);
+            t.storeState(0, i, acc);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(AdagradKernel k, float[] s, MemorySegment param, MemorySegment grad,
-                MemorySegment[] states, long from, long to) {
-            MemorySegment sum = states[0];
+        static long update(AdagradKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, sum = t.states[0];
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = k.l2;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
-            float negClr = s[NEG_CLR], eps = s[EPS];
+            float negClr = s[NEG_CLR], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                FloatVector p = VectorStorage.load(param, paramType, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector acc = g.fma(g, FloatVector.fromMemorySegment(F, sum, off, LE));
+                FloatVector acc = g.fma(g, VectorStorage.load(sum, stateType, i));
                 FloatVector std = acc.sqrt().add(eps);
-                p.add(g.mul(negClr).div(std)).intoMemorySegment(param, off, LE);
-                acc.intoMemorySegment(sum, off, LE);
+                VectorStorage.storeParam(t, i, p.add(g.mul(negClr).div(std)));
+                VectorStorage.store(sum, stateType, i, acc);
             }
             return i;
         }

@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adamax;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -51,62 +51,67 @@ final class AdamaxKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment expAvg = states[0], expInf = states[1];
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], eps = s[EPS], negStep = s[NEG_STEP_SIZE];
+        float gradScale = s[GRAD_SCALE];
         boolean l2 = wd != 0f;
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i);
+            float p = t.loadParam(i);
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float m = Math.fma(w1, g - F32.get(expAvg, i), F32.get(expAvg, i));
-            float u = Math.max(F32.get(expInf, i) * b2, Math.abs(g) + eps);
-            F32.set(param, i, Math.fma(negStep, m / u, p));
-            F32.set(expAvg, i, m);
-            F32.set(expInf, i, u);
+            float m0 = t.loadState(0, i);
+            float m = Math.fma(w1, g - m0, m0);
+            float u = Math.max(t.loadState(1, i) * b2, Math.abs(g) + eps);
+            t.storeParam(i, Math.fma(negStep, m / u, p));
+            t.storeState(0, i, m);
+            t.storeState(1, i, u);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(AdamaxKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-                long from, long to) {
-            MemorySegment expAvg = states[0], expInf = states[1];
+        static long update(AdamaxKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, expAvg = t.states[0], expInf = t.states[1];
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
-            float b2 = s[BETA2], eps = s[EPS];
+            float b2 = s[BETA2], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector negStep = FloatVector.broadcast(F, s[NEG_STEP_SIZE]);
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                FloatVector p = VectorStorage.load(param, paramType, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector m0 = FloatVector.fromMemorySegment(F, expAvg, off, LE);
+                FloatVector m0 = VectorStorage.load(expAvg, stateType, i);
                 FloatVector m = g.sub(m0).fma(w1, m0);
-                FloatVector u = FloatVector.fromMemorySegment(F, expInf, off, LE).mul(b2).max(g.abs().add(eps));
-                m.div(u).fma(negStep, p).intoMemorySegment(param, off, LE);
-                m.intoMemorySegment(expAvg, off, LE);
-                u.intoMemorySegment(expInf, off, LE);
+                FloatVector u = VectorStorage.load(expInf, stateType, i).mul(b2).max(g.abs().add(eps));
+                VectorStorage.storeParam(t, i, m.div(u).fma(negStep, p));
+                VectorStorage.store(expAvg, stateType, i, m);
+                VectorStorage.store(expInf, stateType, i, u);
             }
             return i;
         }

@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.NAdam;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -70,44 +70,50 @@ final class NadamKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment expAvg = states[0], expAvgSq = states[1];
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
         float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
-        float bc2 = s[BC2], eps = s[EPS], gradStep = s[GRAD_STEP], avgStep = s[AVG_STEP];
+        float bc2 = s[BC2], eps = s[EPS], gradStep = s[GRAD_STEP], avgStep = s[AVG_STEP], gradScale = s[GRAD_SCALE];
         boolean l2 = wd != 0f;
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i) * decay;
+            float p = t.loadParam(i) * decay;
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float m = Math.fma(w1, g - F32.get(expAvg, i), F32.get(expAvg, i));
-            float v = Math.fma(c2 * g, g, F32.get(expAvgSq, i) * b2);
+            float m0 = t.loadState(0, i);
+            float m = Math.fma(w1, g - m0, m0);
+            float v = Math.fma(c2 * g, g, t.loadState(1, i) * b2);
             float denom = (float) Math.sqrt(v / bc2) + eps;
             p = Math.fma(gradStep, g / denom, p);
-            F32.set(param, i, Math.fma(avgStep, m / denom, p));
-            F32.set(expAvg, i, m);
-            F32.set(expAvgSq, i, v);
+            t.storeParam(i, Math.fma(avgStep, m / denom, p));
+            t.storeState(0, i, m);
+            t.storeState(1, i, v);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(NadamKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-                long from, long to) {
-            MemorySegment expAvg = states[0], expAvgSq = states[1];
+        static long update(NadamKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, expAvg = t.states[0], expAvgSq = t.states[1];
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2 = s[BC2], eps = s[EPS];
+            float gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector gradStep = FloatVector.broadcast(F, s[GRAD_STEP]);
@@ -115,23 +121,22 @@ final class NadamKernel extends OptimizerKernel {
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE).mul(decay);
+                FloatVector p = VectorStorage.load(param, paramType, i).mul(decay);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector m0 = FloatVector.fromMemorySegment(F, expAvg, off, LE);
+                FloatVector m0 = VectorStorage.load(expAvg, stateType, i);
                 FloatVector m = g.sub(m0).fma(w1, m0);
-                FloatVector v = g.mul(c2).fma(g, FloatVector.fromMemorySegment(F, expAvgSq, off, LE).mul(b2));
+                FloatVector v = g.mul(c2).fma(g, VectorStorage.load(expAvgSq, stateType, i).mul(b2));
                 FloatVector denom = v.div(bc2).sqrt().add(eps);
                 p = g.div(denom).fma(gradStep, p);
-                m.div(denom).fma(avgStep, p).intoMemorySegment(param, off, LE);
-                m.intoMemorySegment(expAvg, off, LE);
-                v.intoMemorySegment(expAvgSq, off, LE);
+                VectorStorage.storeParam(t, i, m.div(denom).fma(avgStep, p));
+                VectorStorage.store(expAvg, stateType, i, m);
+                VectorStorage.store(expAvgSq, stateType, i, v);
             }
             return i;
         }

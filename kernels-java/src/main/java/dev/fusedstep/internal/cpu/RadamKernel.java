@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.RAdam;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -82,74 +82,78 @@ final class RadamKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment expAvg = states[0], expAvgSq = states[1];
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
         float decay = s[DECAY], wd = s[WD], w1 = s[ONE_MINUS_BETA1], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2];
-        float bc1 = s[BC1], lr = s[LR], bc2Sqrt = s[BC2_SQRT], eps = s[EPS], rect = s[RECT];
+        float bc1 = s[BC1], lr = s[LR], bc2Sqrt = s[BC2_SQRT], eps = s[EPS], rect = s[RECT], gradScale = s[GRAD_SCALE];
         boolean l2 = wd != 0f, rectified = s[RECTIFIED] != 0f;
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i) * decay;
+            float p = t.loadParam(i) * decay;
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float m = Math.fma(w1, g - F32.get(expAvg, i), F32.get(expAvg, i));
-            float v = Math.fma(c2 * g, g, F32.get(expAvgSq, i) * b2);
+            float m0 = t.loadState(0, i);
+            float m = Math.fma(w1, g - m0, m0);
+            float v = Math.fma(c2 * g, g, t.loadState(1, i) * b2);
             float update = m / bc1 * lr;
             if (rectified) {
                 float adaptiveLr = 1f / ((float) Math.sqrt(v) + eps) * bc2Sqrt;
                 update = update * adaptiveLr * rect;
             }
-            F32.set(param, i, p - update);
-            F32.set(expAvg, i, m);
-            F32.set(expAvgSq, i, v);
+            t.storeParam(i, p - update);
+            t.storeState(0, i, m);
+            t.storeState(1, i, v);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(RadamKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-                long from, long to) {
-            MemorySegment expAvg = states[0], expAvgSq = states[1];
+        static long update(RadamKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, expAvg = t.states[0], expAvgSq = t.states[1];
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = s[WD] != 0f, rectified = s[RECTIFIED] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc1 = s[BC1], lr = s[LR];
-            float bc2Sqrt = s[BC2_SQRT], eps = s[EPS], rect = s[RECT];
+            float bc2Sqrt = s[BC2_SQRT], eps = s[EPS], rect = s[RECT], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector one = FloatVector.broadcast(F, 1f);
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE).mul(decay);
+                FloatVector p = VectorStorage.load(param, paramType, i).mul(decay);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector m0 = FloatVector.fromMemorySegment(F, expAvg, off, LE);
+                FloatVector m0 = VectorStorage.load(expAvg, stateType, i);
                 FloatVector m = g.sub(m0).fma(w1, m0);
-                FloatVector v = g.mul(c2).fma(g, FloatVector.fromMemorySegment(F, expAvgSq, off, LE).mul(b2));
+                FloatVector v = g.mul(c2).fma(g, VectorStorage.load(expAvgSq, stateType, i).mul(b2));
                 FloatVector update = m.div(bc1).mul(lr);
                 if (rectified) {
                     FloatVector adaptiveLr = one.div(v.sqrt().add(eps)).mul(bc2Sqrt);
                     update = update.mul(adaptiveLr).mul(rect);
                 }
-                p.sub(update).intoMemorySegment(param, off, LE);
-                m.intoMemorySegment(expAvg, off, LE);
-                v.intoMemorySegment(expAvgSq, off, LE);
+                VectorStorage.storeParam(t, i, p.sub(update));
+                VectorStorage.store(expAvg, stateType, i, m);
+                VectorStorage.store(expAvgSq, stateType, i, v);
             }
             return i;
         }

@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.RMSprop;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -65,95 +65,97 @@ final class RmspropKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment squareAvg = states[0];
-        MemorySegment momentumBuffer = hasMomentum ? states[1] : null;
-        MemorySegment gradAvg = centered ? states[hasMomentum ? 2 : 1] : null;
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
+        int momentumState = 1, gradAvgState = hasMomentum ? 2 : 1;
         float wd = s[WD], a = s[ALPHA], c = s[ONE_MINUS_ALPHA], lerpCoeff = s[LERP_COEFF], eps = s[EPS];
-        float mom = s[MOMENTUM], negLr = s[NEG_LR];
+        float mom = s[MOMENTUM], negLr = s[NEG_LR], gradScale = s[GRAD_SCALE];
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i);
+            float p = t.loadParam(i);
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
-            float sq = Math.fma(c * g, g, F32.get(squareAvg, i) * a);
+            float sq = Math.fma(c * g, g, t.loadState(0, i) * a);
             float avg;
             if (centered) {
-                float ga0 = F32.get(gradAvg, i);
+                float ga0 = t.loadState(gradAvgState, i);
                 float ga = Math.fma(lerpCoeff, g - ga0, lerpWeightSmall ? ga0 : g);
                 avg = (float) Math.sqrt(Math.fma(-ga, ga, sq));
-                F32.set(gradAvg, i, ga);
+                t.storeState(gradAvgState, i, ga);
             } else {
                 avg = (float) Math.sqrt(sq);
             }
             avg += eps;
             if (hasMomentum) {
-                float buf = F32.get(momentumBuffer, i) * mom + g / avg;
-                F32.set(param, i, Math.fma(negLr, buf, p));
-                F32.set(momentumBuffer, i, buf);
+                float buf = t.loadState(momentumState, i) * mom + g / avg;
+                t.storeParam(i, Math.fma(negLr, buf, p));
+                t.storeState(momentumState, i, buf);
             } else {
-                F32.set(param, i, p + negLr * g / avg);
+                t.storeParam(i, p + negLr * g / avg);
             }
-            F32.set(squareAvg, i, sq);
+            t.storeState(0, i, sq);
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(RmspropKernel k, float[] s, MemorySegment param, MemorySegment grad,
-                MemorySegment[] states, long from, long to) {
+        static long update(RmspropKernel k, float[] s, StepTarget t, long from, long to) {
             boolean maximize = k.maximize, l2 = k.l2, centered = k.centered, hasMomentum = k.hasMomentum;
             boolean lerpWeightSmall = k.lerpWeightSmall;
-            MemorySegment squareAvg = states[0];
-            MemorySegment momentumBuffer = hasMomentum ? states[1] : null;
-            MemorySegment gradAvg = centered ? states[hasMomentum ? 2 : 1] : null;
+            MemorySegment grad = t.grad, param = t.param, squareAvg = t.states[0];
+            MemorySegment momentumBuffer = hasMomentum ? t.states[1] : null;
+            MemorySegment gradAvg = centered ? t.states[hasMomentum ? 2 : 1] : null;
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float a = s[ALPHA], c = s[ONE_MINUS_ALPHA], eps = s[EPS], mom = s[MOMENTUM], negLrS = s[NEG_LR];
+            float gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector lerpCoeff = FloatVector.broadcast(F, s[LERP_COEFF]);
             FloatVector negLr = FloatVector.broadcast(F, negLrS);
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                FloatVector p = VectorStorage.load(param, paramType, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector sq = g.mul(c).fma(g, FloatVector.fromMemorySegment(F, squareAvg, off, LE).mul(a));
+                FloatVector sq = g.mul(c).fma(g, VectorStorage.load(squareAvg, stateType, i).mul(a));
                 FloatVector avg;
                 if (centered) {
-                    FloatVector ga0 = FloatVector.fromMemorySegment(F, gradAvg, off, LE);
+                    FloatVector ga0 = VectorStorage.load(gradAvg, stateType, i);
                     FloatVector ga = g.sub(ga0).fma(lerpCoeff, lerpWeightSmall ? ga0 : g);
                     avg = ga.neg().fma(ga, sq).sqrt();
-                    ga.intoMemorySegment(gradAvg, off, LE);
+                    VectorStorage.store(gradAvg, stateType, i, ga);
                 } else {
                     avg = sq.sqrt();
                 }
                 avg = avg.add(eps);
                 if (hasMomentum) {
-                    FloatVector buf = FloatVector.fromMemorySegment(F, momentumBuffer, off, LE).mul(mom)
-                            .add(g.div(avg));
-                    buf.fma(negLr, p).intoMemorySegment(param, off, LE);
-                    buf.intoMemorySegment(momentumBuffer, off, LE);
+                    FloatVector buf = VectorStorage.load(momentumBuffer, stateType, i).mul(mom).add(g.div(avg));
+                    VectorStorage.storeParam(t, i, buf.fma(negLr, p));
+                    VectorStorage.store(momentumBuffer, stateType, i, buf);
                 } else {
-                    p.add(g.mul(negLrS).div(avg)).intoMemorySegment(param, off, LE);
+                    VectorStorage.storeParam(t, i, p.add(g.mul(negLrS).div(avg)));
                 }
-                sq.intoMemorySegment(squareAvg, off, LE);
+                VectorStorage.store(squareAvg, stateType, i, sq);
             }
             return i;
         }

@@ -1,8 +1,8 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
-import static dev.fusedstep.internal.cpu.Lanes.LE;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.SGD;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -54,43 +54,48 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    public void scalar(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        MemorySegment momentumBuffer = hasMomentum ? states[0] : null;
+    public boolean takesEveryLayout() {
+        return true;
+    }
+
+    @Override
+    public void scalar(float[] s, StepTarget t, long from, long to) {
         float wd = s[WD], mom = s[MOMENTUM], keep = s[ONE_MINUS_DAMPENING], negLr = s[NEG_LR];
+        float gradScale = s[GRAD_SCALE];
         boolean first = s[FIRST_STEP] != 0f;
         for (long i = from; i < to; i++) {
-            float g = F32.get(grad, i);
+            float g = t.loadGrad(i) * gradScale;
             if (maximize) {
                 g = -g;
             }
-            float p = F32.get(param, i);
+            float p = t.loadParam(i);
             if (l2) {
                 g = Math.fma(wd, p, g);
             }
             if (hasMomentum) {
-                float buf = first ? g : Math.fma(keep, g, F32.get(momentumBuffer, i) * mom);
-                F32.set(momentumBuffer, i, buf);
+                float buf = first ? g : Math.fma(keep, g, t.loadState(0, i) * mom);
+                t.storeState(0, i, buf);
                 g = nesterov ? Math.fma(mom, buf, g) : buf;
             }
-            F32.set(param, i, Math.fma(negLr, g, p));
+            t.storeParam(i, Math.fma(negLr, g, p));
         }
     }
 
     @Override
-    public void vector(float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states, long from, long to) {
-        long done = Vectorized.update(this, s, param, grad, states, from, to);
-        scalar(s, param, grad, states, done, to);
+    public void vector(float[] s, StepTarget t, long from, long to) {
+        long done = Vectorized.update(this, s, t, from, to);
+        scalar(s, t, done, to);
     }
 
     /** The Vector API loop; returns where the scalar tail starts. */
     private static final class Vectorized {
-        static long update(SgdKernel k, float[] s, MemorySegment param, MemorySegment grad, MemorySegment[] states,
-                long from, long to) {
-            MemorySegment momentumBuffer = k.hasMomentum ? states[0] : null;
+        static long update(SgdKernel k, float[] s, StepTarget t, long from, long to) {
+            MemorySegment grad = t.grad, param = t.param, momentumBuffer = k.hasMomentum ? t.states[0] : null;
+            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
-            float mom = s[MOMENTUM];
+            float mom = s[MOMENTUM], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector momV = FloatVector.broadcast(F, mom);
             FloatVector keep = FloatVector.broadcast(F, s[ONE_MINUS_DAMPENING]);
@@ -98,23 +103,22 @@ final class SgdKernel extends OptimizerKernel {
             long bound = from + F.loopBound(to - from);
             long i = from;
             for (; i < bound; i += F.length()) {
-                long off = i * Float.BYTES;
-                FloatVector g = FloatVector.fromMemorySegment(F, grad, off, LE);
+                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = FloatVector.fromMemorySegment(F, param, off, LE);
+                FloatVector p = VectorStorage.load(param, paramType, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
                 if (hasMomentum) {
                     FloatVector buf = first
                             ? g
-                            : g.fma(keep, FloatVector.fromMemorySegment(F, momentumBuffer, off, LE).mul(mom));
-                    buf.intoMemorySegment(momentumBuffer, off, LE);
+                            : g.fma(keep, VectorStorage.load(momentumBuffer, stateType, i).mul(mom));
+                    VectorStorage.store(momentumBuffer, stateType, i, buf);
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
-                g.fma(negLr, p).intoMemorySegment(param, off, LE);
+                VectorStorage.storeParam(t, i, g.fma(negLr, p));
             }
             return i;
         }

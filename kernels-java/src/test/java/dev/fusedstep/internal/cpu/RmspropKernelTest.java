@@ -6,30 +6,19 @@ import dev.fusedstep.optim.RMSprop;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** RMSprop: vector loop against scalar loop, every layout, random hyperparameters. */
 class RmspropKernelTest {
 
     @Test
-    void vectorLoopGivesTheScalarLoopsBits() {
-        ScalarVectorBits.assumeVectorized();
-        Random rnd = new Random(0x5A5A);
-        for (int run = 0; run < 200; run++) {
-            RMSprop rule = randomRule(rnd);
-            ScalarVectorBits.check(rule.toString(), new RmspropKernel(rule), 0f, ScalarVectorBits.randomLength(rnd),
-                    1 + rnd.nextInt(4), rnd);
-        }
+    void vectorLoopMatchesScalarLoopBitForBit() {
+        LoopParityHarness.assertVectorMatchesScalar(rnd -> new RmspropKernel(randomRule(rnd)), 0x5A5A);
     }
 
     @Test
-    void everyTailLengthMatchesOnBothLerpBranches() {
-        ScalarVectorBits.assumeVectorized();
-        Random rnd = new Random(19);
+    void centeredMatchesOnBothLerpBranches() {
         // alpha 0.9 lerps with weight 0.1 (self + w*(end-self)), alpha 0.3 with 0.7 (end + (w-1)*(end-self))
-        for (double alpha : new double[] {0.9, 0.3}) {
-            RMSprop rule = new RMSprop(0.01, alpha, 1e-8, 1e-3, 0.9, true, true);
-            for (int n = 0; n <= 70; n++) {
-                ScalarVectorBits.check(rule + " all tails", new RmspropKernel(rule), 0f, n, 3, rnd);
-            }
-        }
+        LoopParityHarness.assertVectorMatchesScalar(rnd -> new RmspropKernel(new RMSprop(0.01,
+                rnd.nextBoolean() ? 0.9 : 0.3, 1e-8, 1e-3, rnd.nextBoolean() ? 0.9 : 0, true, rnd.nextBoolean())), 19);
     }
 
     @Test
