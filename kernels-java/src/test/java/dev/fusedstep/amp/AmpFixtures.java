@@ -14,7 +14,6 @@ import dev.fusedstep.optim.OptimizerRule;
 import dev.fusedstep.optim.RAdam;
 import dev.fusedstep.optim.RMSprop;
 import dev.fusedstep.optim.SGD;
-import dev.fusedstep.internal.cpu.OptimizerKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -45,10 +44,6 @@ final class AmpFixtures {
                 new Adadelta().withWeightDecay(1e-2));
     }
 
-    /** The rules whose kernel takes every storage layout and the gradient multiplier today. */
-    static List<OptimizerRule> convertedOptimizers() {
-        return everyOptimizer().stream().filter(r -> OptimizerKernel.forRule(r).takesEveryLayout()).toList();
-    }
 
     static String describe(OptimizerRule r) {
         return r.toString();

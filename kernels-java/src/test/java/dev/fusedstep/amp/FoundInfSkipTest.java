@@ -53,12 +53,15 @@ class FoundInfSkipTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (OptimizerRule rule : AmpFixtures.convertedOptimizers()) {
+        for (OptimizerRule rule : AmpFixtures.everyOptimizer()) {
             for (Layout layout : LAYOUTS) {
-                for (Place place : Place.values()) {
-                    for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NaN}) {
-                        out.add(Arguments.of(rule, layout, place, bad));
-                    }
+                // every optimizer and layout: an infinity mid-tensor, a NaN at the very end of the last
+                // group; both values in both places for one optimizer (the 1M-element tensors cost time)
+                out.add(Arguments.of(rule, layout, Place.MIDDLE_OF_LARGE_TENSOR, Float.POSITIVE_INFINITY));
+                out.add(Arguments.of(rule, layout, Place.LAST_TENSOR_OF_A_GROUP, Float.NaN));
+                if (rule instanceof dev.fusedstep.optim.AdamW) {
+                    out.add(Arguments.of(rule, layout, Place.MIDDLE_OF_LARGE_TENSOR, Float.NaN));
+                    out.add(Arguments.of(rule, layout, Place.LAST_TENSOR_OF_A_GROUP, Float.POSITIVE_INFINITY));
                 }
             }
         }

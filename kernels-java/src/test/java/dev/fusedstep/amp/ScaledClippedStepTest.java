@@ -38,7 +38,7 @@ class ScaledClippedStepTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (OptimizerRule rule : AmpFixtures.convertedOptimizers()) {
+        for (OptimizerRule rule : AmpFixtures.everyOptimizer()) {
             for (double normType : new double[] {GradClipping.L2, GradClipping.INF, 1.0}) {
                 for (double maxNorm : new double[] {0.05, 1e6}) { // clips at every step / never clips
                     for (DType dtype : new DType[] {DType.F32, DType.BF16, DType.F16}) {
