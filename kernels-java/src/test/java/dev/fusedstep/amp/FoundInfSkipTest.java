@@ -118,7 +118,11 @@ class FoundInfSkipTest {
                     assertTrue(changed.contains(name + ".step"), name + ": step count did not advance");
                     assertEquals(2, opt.scalarState(name).step());
                 }
-                assertTrue(changed.contains("g0.big.param") && changed.contains("g1.last.param"), "params unchanged: " + changed);
+                for (String name : names) {
+                    // a half parameter may keep its bits (an update below half an ulp); its states move
+                    assertTrue(changed.stream().anyMatch(k -> k.startsWith(name + ".") && !k.endsWith(".step")
+                            && !k.endsWith(".grad") && !k.endsWith(".mu_product")), name + " did not move: " + changed);
+                }
                 assertEquals(16384f, scaler.scale());
                 assertEquals(1, scaler.growthTracker());
             }
