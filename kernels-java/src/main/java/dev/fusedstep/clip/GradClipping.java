@@ -1,5 +1,6 @@
 package dev.fusedstep.clip;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
@@ -16,7 +17,13 @@ import java.util.List;
  * <p>The norm is deterministic: every tensor is cut into fixed chunks, each chunk's partial sum is
  * kept in double, and partials are added in chunk order, so the result has the same bits for any
  * thread count. It is also more accurate than PyTorch's float32 reduction. A non-finite
- * gradient makes the norm non-finite (infinity or NaN), which is how a loss scaler learns of it.
+ * gradient makes the norm non-finite (infinity or NaN), which is how a loss scaler learns of it
+ * (for L2, 1 and the max norm the converse holds too: a double never overflows on finite float32
+ * gradients; a p-norm with a large p of huge gradients can).
+ *
+ * <p>Gradients may be F32, BF16 or F16, mixed freely: half values widen to float32 exactly for the
+ * norm, and the in-place passes compute in float32 and write half values back rounded to
+ * nearest-even. (PyTorch reduces half gradients in their own dtype; this is more accurate.)
  */
 public final class GradClipping {
     private GradClipping() {}
@@ -47,13 +54,11 @@ public final class GradClipping {
         CpuBackend backend = CpuBackend.shared();
         check(grads, true);
         float c = (float) clipValue;
-        forEachChunk(backend, grads, (g, from, to) -> NormKernel.clamp(g, -c, c, from, to, backend.vectorized()));
+        forEachChunk(backend, grads, (g, d, from, to) -> NormKernel.clamp(g, d, -c, c, from, to, backend.vectorized()));
     }
 
     static double totalNorm(CpuBackend backend, List<Tensor> grads, double normType) {
-        if (!(normType > 0)) {
-            throw new IllegalArgumentException("norm_type: got " + normType + ", expected p > 0 or infinity");
-        }
+        requireNormType(normType);
         check(grads, false);
         int[] firstChunk = new int[grads.size() + 1];
         for (int t = 0; t < grads.size(); t++) {
@@ -64,11 +69,12 @@ public final class GradClipping {
         backend.pool().run(partial.length, c -> {
             int t = tensorOf(firstChunk, c);
             MemorySegment g = grads.get(t).segment();
+            DType d = grads.get(t).dtype();
             long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
             long to = Math.min(from + CpuBackend.CHUNK, grads.get(t).numel());
-            partial[c] = normType == INF ? NormKernel.maxAbs(g, from, to, vectorized)
-                    : normType == L2 ? NormKernel.sumOfSquares(g, from, to, vectorized)
-                    : NormKernel.sumOfPowers(g, from, to, normType);
+            partial[c] = normType == INF ? NormKernel.maxAbs(g, d, from, to, vectorized)
+                    : normType == L2 ? NormKernel.sumOfSquares(g, d, from, to, vectorized)
+                    : NormKernel.sumOfPowers(g, d, from, to, normType);
         }, shareable(backend, grads));
         if (normType == INF) {
             double max = 0;
@@ -85,16 +91,28 @@ public final class GradClipping {
     }
 
     static double clipGradNorm(CpuBackend backend, List<Tensor> grads, double maxNorm, double normType) {
-        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
-            throw new IllegalArgumentException("max_norm: got " + maxNorm + ", expected a finite value >= 0");
-        }
+        requireMaxNorm(maxNorm);
         check(grads, true);
         double total = totalNorm(backend, grads, normType);
         float coefficient = clipCoefficient(maxNorm, total);
         if (coefficient != 1f) { // multiplying by exactly 1 changes nothing: skip the pass
-            forEachChunk(backend, grads, (g, from, to) -> NormKernel.scale(g, coefficient, from, to, backend.vectorized()));
+            forEachChunk(backend, grads, (g, d, from, to) -> NormKernel.scale(g, d, coefficient, from, to, backend.vectorized()));
         }
         return total;
+    }
+
+    /** Rejects a {@code max_norm} that is not finite and positive (0 would zero every gradient: never meant). */
+    public static void requireMaxNorm(double maxNorm) {
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("max_norm: got " + maxNorm + ", expected a finite value > 0");
+        }
+    }
+
+    /** Rejects a {@code norm_type} that is not p > 0 or infinity. */
+    public static void requireNormType(double normType) {
+        if (!(normType > 0)) {
+            throw new IllegalArgumentException("norm_type: got " + normType + ", expected p > 0 or infinity");
+        }
     }
 
     /** PyTorch's float32 {@code clamp(max_norm / (total_norm + 1e-6), max=1)}; NaN for a NaN norm, 0 for an infinite one. */
@@ -104,7 +122,7 @@ public final class GradClipping {
     }
 
     private interface ChunkWork {
-        void run(MemorySegment g, long from, long to);
+        void run(MemorySegment g, DType d, long from, long to);
     }
 
     private static void forEachChunk(CpuBackend backend, List<Tensor> grads, ChunkWork work) {
@@ -115,7 +133,7 @@ public final class GradClipping {
         backend.pool().run(firstChunk[grads.size()], c -> {
             int t = tensorOf(firstChunk, c);
             long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
-            work.run(grads.get(t).segment(), from, Math.min(from + CpuBackend.CHUNK, grads.get(t).numel()));
+            work.run(grads.get(t).segment(), grads.get(t).dtype(), from, Math.min(from + CpuBackend.CHUNK, grads.get(t).numel()));
         }, shareable(backend, grads));
     }
 
@@ -153,7 +171,7 @@ public final class GradClipping {
         for (int i = 0; i < grads.size(); i++) {
             Tensor g = grads.get(i);
             String name = "grads[" + i + "]";
-            TensorChecks.requireUsable(name, g);
+            TensorChecks.requireUsable(name, g, DType.F32, DType.BF16, DType.F16);
             if (written) {
                 TensorChecks.requireWritable(name, g);
             }
