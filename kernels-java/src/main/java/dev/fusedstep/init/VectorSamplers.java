@@ -12,7 +12,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,12 +27,13 @@ final class VectorSamplers {
     private static final VectorSpecies<Float> F = I.withLanes(float.class);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    /** Each pair's first word in both lanes (Box-Muller's radius) ... */
-    private static final VectorShuffle<Integer> FIRST_OF_PAIR = VectorShuffle.fromOp(I, i -> i & ~1);
-    /** ... and its second (the angle). */
-    private static final VectorShuffle<Integer> SECOND_OF_PAIR = VectorShuffle.fromOp(I, i -> i | 1);
-    /** The odd lane of a pair takes the sine: cos2pi's quadrant table shifted by 3 (see {@link #normal}). */
-    private static final IntVector SINE_SHIFT = IntVector.zero(I).addIndex(1).and(1).mul(3);
+    // Indexes into two vectors (a, b) for selectFrom: the pairs' first words (radius), their
+    // second words (angle), and z0/z1 back into element order, first and second half.
+    private static final IntVector FIRSTS = IntVector.zero(I).addIndex(2);
+    private static final IntVector SECONDS = FIRSTS.add(1);
+    private static final IntVector INTERLEAVE_LOW = IntVector.zero(I).addIndex(1).lanewise(VectorOperators.LSHR, 1)
+            .add(IntVector.zero(I).addIndex(1).and(1).mul(ELEMENTS));
+    private static final IntVector INTERLEAVE_HIGH = INTERLEAVE_LOW.add(ELEMENTS / 2);
 
     /** Bounds {@code [head, end)} of the whole vectors after a scalar head up to the next Philox block. */
     private static int head(long from, int len) {
@@ -83,7 +83,7 @@ final class VectorSamplers {
     /** One block of {@link #normal} as it goes through the phases; one per thread. */
     private static final class NormalBlock {
         final int[] words = new int[NORMAL_BLOCK];
-        final float[] radii = new float[NORMAL_BLOCK];
+        final float[] radii = new float[NORMAL_BLOCK / 2];
         long seed, stream, group;
         float mean, std;
         MemorySegment out;
@@ -126,16 +126,17 @@ final class VectorSamplers {
     };
 
     /**
-     * {@link Samplers#pair} lane-wise: a pair of lanes holds (w0, w1) and becomes (z0, z1). Both
-     * lanes compute the radius from w0 (the log is done twice, but no lanes move between vectors),
-     * and each lane one trigonometric value of the angle from w1: {@code sin2pi(t)} is
-     * {@code cos2pi}'s quadrant case {@code (q + 3) & 3} with the same remainder, so both lanes
-     * run cos2pi's table, the odd one shifted by 3. Three passes (Philox words, radii, angles and
-     * output) over L1-sized blocks, see {@link #NORMAL_PHASES}.
+     * {@link Samplers#pair} lane-wise. Two vectors of words hold {@code ELEMENTS} pairs (w0, w1);
+     * a two-vector permute gathers their first words, whose radii take one vector of logs, and
+     * their second words, whose angles take one remainder and one sine and cosine polynomial
+     * each; {@code sin2pi(t)} is {@code cos2pi}'s quadrant case {@code (q + 3) & 3} with the same
+     * remainder. Two more permutes put (z0, z1) back in element order. Three passes (Philox
+     * words, radii, angles and output) over L1-sized blocks, see {@link #NORMAL_PHASES}.
      */
     static void normal(Samplers.ChunkSource source, long seed, long stream, float mean, float std, long from,
             MemorySegment out, int len) {
-        int head = head(from, len), end = vectorEnd(head, len);
+        int head = head(from, len);
+        int end = head + (len - head) / (2 * ELEMENTS) * (2 * ELEMENTS);
         scalar(source, from, out, 0, head);
         NormalBlock b = NORMAL_BLOCKS.get();
         b.seed = seed;
@@ -166,21 +167,32 @@ final class VectorSamplers {
         }
     }
 
-    /** Each pair's radius from its first word, in both lanes of the pair. */
-    private static void radii(int[] words, float[] radii, int count) {
-        for (int at = 0; at < count; at += ELEMENTS) {
-            radius(IntVector.fromArray(I, words, at).rearrange(FIRST_OF_PAIR)).intoArray(radii, at);
+    /** The radius of pair {@code p} into {@code radii[p]}; count a multiple of two vectors. */
+    static void radii(int[] words, float[] radii, int count) {
+        for (int at = 0; at < count; at += 2 * ELEMENTS) {
+            IntVector firsts = FIRSTS.selectFrom(IntVector.fromArray(I, words, at), IntVector.fromArray(I, words, at + ELEMENTS));
+            radius(firsts).intoArray(radii, at / 2);
         }
     }
 
-    /** {@code fma(r cos, std, mean)} and {@code fma(r sin, std, mean)} of each pair, stored. */
-    private static void angles(int[] words, float[] radii, float mean, float std, MemorySegment out, int at,
-            int count) {
+    /** {@code fma(r cos, std, mean)} and {@code fma(r sin, std, mean)} of each pair, stored in element order. */
+    static void angles(int[] words, float[] radii, float mean, float std, MemorySegment out, int at, int count) {
         FloatVector vStd = FloatVector.broadcast(F, std), vMean = FloatVector.broadcast(F, mean);
-        for (int i = 0; i < count; i += ELEMENTS) {
-            IntVector turns = IntVector.fromArray(I, words, i).rearrange(SECOND_OF_PAIR).lanewise(VectorOperators.LSHR, 8);
-            FloatVector trig = cos2piShifted(turns, SINE_SHIFT);
-            FloatVector.fromArray(F, radii, i).mul(trig).fma(vStd, vMean).intoMemorySegment(out, (long) (at + i) * 4, LE);
+        for (int i = 0; i < count; i += 2 * ELEMENTS) {
+            IntVector turns = SECONDS.selectFrom(IntVector.fromArray(I, words, i), IntVector.fromArray(I, words, i + ELEMENTS))
+                    .lanewise(VectorOperators.LSHR, 8);
+            IntVector q = turns.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
+            FloatVector f = ((FloatVector) turns.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
+                    .mul(0x1p-24f);
+            FloatVector f2 = f.mul(f);
+            FloatVector sinTurns = horner(SIN, f2).mul(f);
+            FloatVector cosTurns = horner(COS, f2);
+            FloatVector r = FloatVector.fromArray(F, radii, i / 2);
+            IntVector z0 = r.mul(pick(q, sinTurns, cosTurns)).fma(vStd, vMean).reinterpretAsInts();
+            IntVector z1 = r.mul(pick(q.add(3), sinTurns, cosTurns)).fma(vStd, vMean).reinterpretAsInts();
+            INTERLEAVE_LOW.selectFrom(z0, z1).reinterpretAsFloats().intoMemorySegment(out, (long) (at + i) * 4, LE);
+            INTERLEAVE_HIGH.selectFrom(z0, z1).reinterpretAsFloats()
+                    .intoMemorySegment(out, (long) (at + i + ELEMENTS) * 4, LE);
         }
     }
 
@@ -211,20 +223,24 @@ final class VectorSamplers {
 
     /**
      * Per lane, {@link Float32Math#cos2pi} of {@code turns24} with its quadrant case advanced by
-     * {@code shift} (0: the cosine, 3: the sine). Both Taylor polynomials run in every lane and a
-     * blend picks one; the sign flip is an xor of the sign bit, as the scalar negation is.
+     * {@code shift} (0: the cosine, 3: the sine), as {@link #angles} computes it.
      */
     static FloatVector cos2piShifted(IntVector turns24, IntVector shift) {
         IntVector q = turns24.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
         FloatVector f = ((FloatVector) turns24.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
                 .mul(0x1p-24f);
-        IntVector quadrant = q.add(shift).and(3);
         FloatVector f2 = f.mul(f);
-        FloatVector s = horner(SIN, f2).mul(f);
-        FloatVector co = horner(COS, f2);
-        VectorMask<Float> sine = quadrant.and(1).compare(VectorOperators.NE, 0).cast(F);
-        IntVector sign = quadrant.add(1).and(2).lanewise(VectorOperators.LSHL, 30);
-        return co.blend(s, sine).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+        return pick(q.add(shift), horner(SIN, f2).mul(f), horner(COS, f2));
+    }
+
+    /**
+     * cos2pi's quadrant table: case {@code q & 3} of (cos, -sin, -cos, sin) of the remainder. The
+     * sign flip is an xor of the sign bit, as the scalar negation is.
+     */
+    private static FloatVector pick(IntVector q, FloatVector sinTurns, FloatVector cosTurns) {
+        VectorMask<Float> sine = q.and(1).compare(VectorOperators.NE, 0).cast(F);
+        IntVector sign = q.add(1).and(2).lanewise(VectorOperators.LSHL, 30);
+        return cosTurns.blend(sinTurns, sine).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
     }
 
     static void constant(float value, MemorySegment out, int len) {
