@@ -24,6 +24,7 @@ public final class InitTiming {
         void run(CpuBackend backend, Tensor t);
     }
 
+    // A shared arena: the pool runs a confined segment on the calling thread only.
     public static void main(String[] args) throws Exception {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 1L << 24;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 11;
@@ -33,7 +34,7 @@ public final class InitTiming {
         RandomStream rng = new RandomStream(12345, 7);
         System.out.printf(Locale.ROOT, "%,d elements, median of %d; %s; load %s%n", n, runs,
                 VectorizationProvider.getInstance().describe(), loadAverage());
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             for (String dtypeName : dtypes) {
                 DType dtype = DType.valueOf(dtypeName);
                 Tensor t = Tensor.allocate(arena, dtype, n);
