@@ -11,19 +11,19 @@ package dev.fusedstep.init;
 final class Float32Math {
     private Float32Math() {}
 
-    private static final float SQRT_HALF = 0.70710677f;
+    static final float SQRT_HALF = 0.70710677f;
     // Cephes logf: log(1 + x) = x - x^2/2 + x^3 P(x), |x| <= sqrt(2)/2 - ... ; ln 2 split in two.
-    private static final float L8 = 7.0376836292e-2f;
-    private static final float L7 = -1.1514610310e-1f;
-    private static final float L6 = 1.1676998740e-1f;
-    private static final float L5 = -1.2420140846e-1f;
-    private static final float L4 = 1.4249322787e-1f;
-    private static final float L3 = -1.6668057665e-1f;
-    private static final float L2 = 2.0000714765e-1f;
-    private static final float L1 = -2.4999993993e-1f;
-    private static final float L0 = 3.3333331174e-1f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float LN2_HI = 0.693359375f;
+    static final float L8 = 7.0376836292e-2f;
+    static final float L7 = -1.1514610310e-1f;
+    static final float L6 = 1.1676998740e-1f;
+    static final float L5 = -1.2420140846e-1f;
+    static final float L4 = 1.4249322787e-1f;
+    static final float L3 = -1.6668057665e-1f;
+    static final float L2 = 2.0000714765e-1f;
+    static final float L1 = -2.4999993993e-1f;
+    static final float L0 = 3.3333331174e-1f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f;
 
     /**
      * Natural logarithm of a positive normal float (the Box-Muller uniform, in [2^-24, 1]):
@@ -60,16 +60,16 @@ final class Float32Math {
     }
 
     // Taylor coefficients of sin(2 pi f) / f and cos(2 pi f), float32-rounded; |f| <= 1/8 turn.
-    private static final float S1 = 6.2831855f;
-    private static final float S3 = -41.3417f;
-    private static final float S5 = 81.60525f;
-    private static final float S7 = -76.70586f;
-    private static final float S9 = 42.058693f;
-    private static final float C2 = -19.739208f;
-    private static final float C4 = 64.93939f;
-    private static final float C6 = -85.45682f;
-    private static final float C8 = 60.24464f;
-    private static final float C10 = -26.426256f;
+    static final float S1 = 6.2831855f;
+    static final float S3 = -41.3417f;
+    static final float S5 = 81.60525f;
+    static final float S7 = -76.70586f;
+    static final float S9 = 42.058693f;
+    static final float C2 = -19.739208f;
+    static final float C4 = 64.93939f;
+    static final float C6 = -85.45682f;
+    static final float C8 = 60.24464f;
+    static final float C10 = -26.426256f;
 
     /**
      * The turn {@code t = turns24 / 2^24} reduced exactly: the nearest quarter turn {@code q}

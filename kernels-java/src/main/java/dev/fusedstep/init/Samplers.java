@@ -12,12 +12,25 @@ final class Samplers {
     /** Fills {@code out[0..len)} with the values of elements {@code [from, from + len)}. */
     interface ChunkSource {
         void generate(long from, float[] out, int len);
+
+        /**
+         * The Vector API twin of {@link #generate} (the same bits), or null if there is none. Call
+         * it only when the Vector API is in use: it loads the vector classes.
+         */
+        default SegmentSource vectorTwin() {
+            return null;
+        }
+    }
+
+    /** Writes the float32 values of elements {@code [from, from + len)} to {@code out} from byte 0, little-endian. */
+    interface SegmentSource {
+        void generate(long from, java.lang.foreign.MemorySegment out, int len);
     }
 
     /** A source computing the four values of one Philox block at a time. */
     private abstract static class BlockSource implements ChunkSource {
-        private final long seed;
-        private final long stream;
+        final long seed;
+        final long stream;
 
         BlockSource(RandomStream rng) {
             this.seed = rng.seed();
@@ -78,6 +91,11 @@ final class Samplers {
                     out[j] = v >= b ? a : v;
                 }
             }
+
+            @Override
+            public SegmentSource vectorTwin() {
+                return (from, out, len) -> VectorSamplers.uniform(this, seed, stream, a, b, from, out, len);
+            }
         };
     }
 
@@ -95,6 +113,11 @@ final class Samplers {
             void values(int[] w, float[] out) {
                 pair(w[0], w[1], mean, std, out, 0);
                 pair(w[2], w[3], mean, std, out, 2);
+            }
+
+            @Override
+            public SegmentSource vectorTwin() {
+                return (from, out, len) -> VectorSamplers.normal(this, seed, stream, mean, std, from, out, len);
             }
         };
     }
@@ -132,6 +155,16 @@ final class Samplers {
 
     /** Every element {@code value}. */
     static ChunkSource constant(float value) {
-        return (from, out, len) -> java.util.Arrays.fill(out, 0, len, value);
+        return new ChunkSource() {
+            @Override
+            public void generate(long from, float[] out, int len) {
+                java.util.Arrays.fill(out, 0, len, value);
+            }
+
+            @Override
+            public SegmentSource vectorTwin() {
+                return (from, out, len) -> VectorSamplers.constant(value, out, len);
+            }
+        };
     }
 }
