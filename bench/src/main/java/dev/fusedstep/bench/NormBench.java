@@ -44,7 +44,8 @@ public class NormBench {
 
     @State(Scope.Benchmark)
     public static class Data {
-        @Param({"f32", "bf16"})
+        /** F32 only: GradClipping rejects BF16 gradients today; add "bf16" here when it takes them (its probe exists). */
+        @Param({"f32"})
         public String layout;
 
         @Param({"4096", "65536", "1048576", "16777216", "67108864"})

@@ -18,7 +18,8 @@ import java.util.Map;
  * scalar loop and over the plain Java loop, the spread between forks and, when run with
  * {@code -prof gc}, the bytes allocated per step.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.fusedstep.bench.Report result.json [out.md]}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.fusedstep.bench.Report result.json [out.md]}; with
+ * {@code out.md} it also writes the chart ({@link SvgChart}) to {@code out.svg}.
  */
 public final class Report {
 
@@ -32,9 +33,15 @@ public final class Report {
             System.err.println("usage: Report <jmh-result.json> [out.md]");
             System.exit(2);
         }
-        String md = render(Files.readString(Path.of(args[0])));
+        String json = Files.readString(Path.of(args[0]));
+        String md = render(json);
         if (args.length == 2) {
             Files.writeString(Path.of(args[1]), md);
+            // the chart goes next to the Markdown: out.md -> out.svg
+            String name = Path.of(args[1]).getFileName().toString();
+            String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+            Path svg = Path.of(args[1]).resolveSibling(stem + ".svg");
+            Files.writeString(svg, SvgChart.render(BenchRows.rows(json), "fusedstep: GB/s per kernel against its probe"));
         } else {
             System.out.print(md);
         }
