@@ -1,5 +1,6 @@
 package dev.fusedstep.bench;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.optim.AdamW;
 import dev.fusedstep.optim.Optimizer;
 import java.lang.foreign.Arena;
@@ -20,9 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One AdamW step (PyTorch defaults) over one float32 parameter of {@code size} elements:
- * the library's scalar and Vector API loops through the public API, a plain Java loop, and
- * the same-traffic probe. Each fork allocates only what its variant needs; param and grad
+ * One AdamW step (PyTorch defaults) over one parameter of {@code size} elements stored as
+ * {@code layout} ({@link Layout}): the library's scalar and Vector API loops through the public
+ * API, the same-traffic probe for that layout, and (float32 only) a plain Java loop. Each fork allocates only what its variant needs; param and grad
  * are native, 64-byte aligned and staggered modulo 4096 (see {@link Buffers}).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -33,25 +34,40 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class AdamWBench {
 
-    /** Bytes the update must move per parameter: read p, g, m, v; write p, m, v. */
+    /** Bytes the float32 update must move per parameter: read p, g, m, v; write p, m, v. */
     public static final int BYTES_PER_PARAM = 28;
 
+    /** State buffers per parameter (exp_avg, exp_avg_sq): {@link Layout#bytesPerParam} counts the rest. */
+    public static final int STATES = 2;
+
+    /** The parameter count; the plain loop depends on this alone, so it runs for one layout (its own: float32). */
+    @State(Scope.Benchmark)
+    public static class Size {
+        @Param({"4096", "65536", "1048576", "16777216", "67108864"})
+        public int size;
+    }
+
+    /** The caller's param and grad in the benchmark's {@link Layout}. */
     @State(Scope.Benchmark)
     public static class Data {
-        @Param({"4096", "65536", "1048576", "16777216"})
-        public int size;
+        @Param({"f32", "bf16", "master_bf16", "f32_bf16_states"})
+        public String layout;
 
+        Layout lay;
+        int size;
         Arena arena;
         MemorySegment param;
         MemorySegment grad;
 
         @Setup(Level.Trial)
-        public void setup() {
+        public void setup(Size s) {
+            lay = Layout.of(layout);
+            size = s.size;
             arena = Arena.ofShared();
-            param = Buffers.floats(arena, size, Buffers.PARAM);
-            grad = Buffers.floats(arena, size, Buffers.GRAD);
-            Buffers.fill(param, 1, -1f, 1f);
-            Buffers.fill(grad, 2, -1f, 1f);
+            param = Buffers.of(arena, size, lay.paramDtype(), Buffers.PARAM);
+            grad = Buffers.of(arena, size, lay.paramDtype(), Buffers.GRAD);
+            Buffers.fill(param, lay.paramDtype(), 1, -1f, 1f);
+            Buffers.fill(grad, lay.paramDtype(), 2, -1f, 1f);
         }
 
         @TearDown(Level.Trial)
@@ -65,7 +81,7 @@ public class AdamWBench {
         Optimizer opt;
 
         void open(Data d, boolean vectorized, int threads) {
-            opt = Library.optimizer(new AdamW(), d.param, d.grad, vectorized, threads);
+            opt = Library.optimizer(new AdamW(), d.lay, d.param, d.grad, vectorized, threads);
         }
 
         @TearDown(Level.Trial)
@@ -100,7 +116,7 @@ public class AdamWBench {
     public static class Vector1Early extends LibraryVariant {
         @Setup(Level.Trial)
         public void setup(Data d) {
-            opt = Library.optimizer(new AdamW().withBetas(0.9, EARLY_BETA2), d.param, d.grad, true, 1);
+            opt = Library.optimizer(new AdamW().withBetas(0.9, EARLY_BETA2), d.lay, d.param, d.grad, true, 1);
         }
     }
 
@@ -120,7 +136,7 @@ public class AdamWBench {
         long step;
 
         @Setup(Level.Trial)
-        public void setup(Data d) {
+        public void setup(Size d) {
             p = Buffers.array(d.size, 1, -1f, 1f);
             g = Buffers.array(d.size, 2, -1f, 1f);
             m = new float[d.size];
@@ -128,17 +144,32 @@ public class AdamWBench {
         }
     }
 
+    /** The probe's own state (and master) buffers, placed where the Optimizer places its own. */
     @State(Scope.Benchmark)
     public static class ProbeState {
         Arena arena;
+        MemorySegment master;
         MemorySegment m;
         MemorySegment v;
 
         @Setup(Level.Trial)
         public void setup(Data d) {
             arena = Arena.ofShared();
-            m = Buffers.floats(arena, d.size, Buffers.STATE0);
-            v = Buffers.floats(arena, d.size, Buffers.STATE1);
+            switch (d.lay) {
+                case F32 -> {
+                    m = Buffers.floats(arena, d.size, Buffers.STATE0);
+                    v = Buffers.floats(arena, d.size, Buffers.STATE1);
+                }
+                case BF16, F32_BF16_STATES -> {
+                    m = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE0);
+                    v = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE1);
+                }
+                case MASTER_BF16 -> {
+                    master = Buffers.floats(arena, d.size, Buffers.MASTER);
+                    m = Buffers.floats(arena, d.size, Buffers.MASTER_STATE0);
+                    v = Buffers.floats(arena, d.size, Buffers.MASTER_STATE1);
+                }
+            }
         }
 
         @TearDown(Level.Trial)
@@ -174,6 +205,11 @@ public class AdamWBench {
 
     @Benchmark
     public void probe(Data d, ProbeState s) {
-        Probes.adamw(d.param, d.grad, s.m, s.v, d.size);
+        switch (d.lay) {
+            case F32 -> Probes.adamw(d.param, d.grad, s.m, s.v, d.size);
+            case BF16 -> Probes.adamwHalf(d.param, d.grad, s.m, s.v, d.size);
+            case MASTER_BF16 -> Probes.adamwMaster(d.param, d.grad, s.master, s.m, s.v, d.size);
+            case F32_BF16_STATES -> Probes.adamwHalfStates(d.param, d.grad, s.m, s.v, d.size);
+        }
     }
 }

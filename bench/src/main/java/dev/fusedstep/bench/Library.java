@@ -17,8 +17,15 @@ final class Library {
     }
 
     static Optimizer optimizer(OptimizerRule rule, MemorySegment param, MemorySegment grad, boolean vectorized, int threads) {
+        return optimizer(rule, Layout.F32, param, grad, vectorized, threads);
+    }
+
+    /** An optimizer over one parameter stored as {@code layout} says. */
+    static Optimizer optimizer(OptimizerRule rule, Layout layout, MemorySegment param, MemorySegment grad,
+            boolean vectorized, int threads) {
+        DType dtype = layout.paramDtype();
         return Optimizer.builder()
-                .group(rule, Param.of("w", Tensor.of(param, DType.F32), Tensor.of(grad, DType.F32)))
+                .group(rule, layout.precision(), Param.of("w", Tensor.of(param, dtype), Tensor.of(grad, dtype)))
                 .vectorized(vectorized)
                 .threads(threads)
                 .build();

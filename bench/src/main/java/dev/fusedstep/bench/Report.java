@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,17 +18,10 @@ import java.util.Map;
  * scalar loop and over the plain Java loop, the spread between forks and, when run with
  * {@code -prof gc}, the bytes allocated per step.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.fusedstep.bench.Report result.json [out.md]}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.fusedstep.bench.Report result.json [out.md]}; with
+ * {@code out.md} it also writes the chart ({@link SvgChart}) to {@code out.svg}.
  */
 public final class Report {
-
-    /** Bytes per parameter of each optimizer benchmark class (simple name). */
-    private static final Map<String, Integer> KERNEL_BYTES = Map.of(
-            "AdamWBench", AdamWBench.BYTES_PER_PARAM,
-            "SgdMomentumBench", SgdMomentumBench.BYTES_PER_PARAM);
-    private static final Map<String, String> KERNEL_NAMES = Map.of(
-            "AdamWBench", "AdamW", "SgdMomentumBench", "SGD momentum 0.9");
-    private static final List<String> VARIANT_ORDER = List.of("scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
 
     private record Row(String bench, String method, long size, double nsPerOp, double errorNsPerOp,
             double forkSpread, Double allocBytes) {}
@@ -41,9 +33,15 @@ public final class Report {
             System.err.println("usage: Report <jmh-result.json> [out.md]");
             System.exit(2);
         }
-        String md = render(Files.readString(Path.of(args[0])));
+        String json = Files.readString(Path.of(args[0]));
+        String md = render(json);
         if (args.length == 2) {
             Files.writeString(Path.of(args[1]), md);
+            // the chart goes next to the Markdown: out.md -> out.svg
+            String name = Path.of(args[1]).getFileName().toString();
+            String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+            Path svg = Path.of(args[1]).resolveSibling(stem + ".svg");
+            Files.writeString(svg, SvgChart.render(BenchRows.rows(json), "fusedstep: GB/s per kernel against its probe"));
         } else {
             System.out.print(md);
         }
@@ -60,7 +58,7 @@ public final class Report {
         for (Object o : results) {
             rows.add(row((Map<String, Object>) o));
         }
-        out.append(kernelTable(rows));
+        out.append(kernelTable(rows, json));
         out.append(streamTable(rows));
         return out.toString();
     }
@@ -122,43 +120,35 @@ public final class Report {
         return b.toString();
     }
 
-    private static String kernelTable(List<Row> rows) {
-        Map<String, Row> byKey = new LinkedHashMap<>();
-        for (Row r : rows) {
-            byKey.put(key(r.bench, r.method, r.size), r);
-        }
-        List<Row> kernelRows = rows.stream().filter(r -> KERNEL_BYTES.containsKey(r.bench))
-                .sorted(Comparator.comparing((Row r) -> r.bench).thenComparingLong(r -> r.size)
-                        .thenComparingInt(r -> variantRank(r.method)))
-                .toList();
-        if (kernelRows.isEmpty()) {
+    private static String kernelTable(List<Row> ignored, String json) {
+        List<BenchRows.Row> rows = BenchRows.rows(json);
+        if (rows.isEmpty()) {
             return "";
         }
         StringBuilder b = new StringBuilder();
-        b.append("| kernel | variant | size | threads | ns/param | ± (99.9%) | fork spread | GB/s | fraction of probe"
-                + " | × scalar | × plainLoop | alloc B/op |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Row r : kernelRows) {
-            int bytes = KERNEL_BYTES.get(r.bench);
-            Row probe = byKey.get(key(r.bench, "probe", r.size));
-            Row scalar = byKey.get(key(r.bench, "scalar", r.size));
-            Row plain = byKey.get(key(r.bench, "plainLoop", r.size));
-            b.append("| ").append(KERNEL_NAMES.get(r.bench))
-                    .append(" | ").append(r.method)
-                    .append(" | ").append(sizeLabel(r.size))
-                    .append(" | ").append(r.method.equals("vectorAll") ? Library.allThreads() : 1)
-                    .append(" | ").append(fmt3(r.nsPerOp / r.size))
-                    .append(" | ").append(fmt3(r.errorNsPerOp / r.size))
-                    .append(" | ").append(Double.isNaN(r.forkSpread) ? "—" : fmtPct(r.forkSpread))
-                    .append(" | ").append(fmt1((double) bytes * r.size / r.nsPerOp))
-                    .append(" | ").append(probe == null ? "—" : fmt2(probe.nsPerOp / r.nsPerOp))
-                    .append(" | ").append(scalar == null ? "—" : fmt2(scalar.nsPerOp / r.nsPerOp))
-                    .append(" | ").append(plain == null ? "—" : fmt2(plain.nsPerOp / r.nsPerOp))
-                    .append(" | ").append(r.allocBytes == null ? "—" : fmt1(r.allocBytes))
+        b.append("| kernel | variant | layout | size | threads | ns/param | ± (99.9%) | fork spread | GB/s | probe GB/s"
+                + " | fraction of probe | × scalar | × plainLoop | alloc B/op |\n");
+        b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchRows.Row r : rows) {
+            b.append("| ").append(r.kernel())
+                    .append(" | ").append(r.variant())
+                    .append(" | ").append(r.layout())
+                    .append(" | ").append(sizeLabel(r.size()))
+                    .append(" | ").append(r.threads())
+                    .append(" | ").append(fmt3(r.nsPerParam()))
+                    .append(" | ").append(fmt3(r.errorNsPerParam()))
+                    .append(" | ").append(Double.isNaN(r.forkSpread()) ? "—" : fmtPct(r.forkSpread()))
+                    .append(" | ").append(fmt1(r.gbps()))
+                    .append(" | ").append(r.probeGbps() == null ? "—" : fmt1(r.probeGbps()))
+                    .append(" | ").append(r.fractionOfProbe() == null ? "—" : fmt2(r.fractionOfProbe()))
+                    .append(" | ").append(r.speedupVsScalar() == null ? "—" : fmt2(r.speedupVsScalar()))
+                    .append(" | ").append(r.speedupVsPlainLoop() == null ? "—" : fmt2(r.speedupVsPlainLoop()))
+                    .append(" | ").append(r.allocBytes() == null ? "—" : fmt1(r.allocBytes()))
                     .append(" |\n");
         }
-        b.append("\nGB/s counts the bytes the update must move (AdamW 28 B/param, SGD momentum 20 B/param; the probe"
-                + " the same); fraction of probe = probe time / variant time; × scalar and × plainLoop are speed-ups"
+        b.append("\nGB/s counts the bytes the kernel must move per parameter (AdamW: f32 28, bf16 14, master_bf16 28,"
+                + " f32_bf16_states 20; SGD momentum: 20, 10, 20, 16; casts 6; L2 norm 4 or 2; the probe the same);"
+                + " fraction of probe = probe time / variant time; × scalar and × plainLoop are speed-ups"
                 + " (> 1: faster); fork spread = (slowest - fastest fork mean) / score.\n\n");
         return b.toString();
     }
@@ -181,15 +171,6 @@ public final class Report {
         }
         b.append("\nSTREAM counts copy as 8 B and triad as 12 B per element, without the write-allocate read.\n");
         return b.toString();
-    }
-
-    private static String key(String bench, String method, long size) {
-        return bench + '.' + method + '@' + size;
-    }
-
-    private static int variantRank(String method) {
-        int i = VARIANT_ORDER.indexOf(method);
-        return i < 0 ? VARIANT_ORDER.size() : i;
     }
 
     private static String sizeLabel(long n) {

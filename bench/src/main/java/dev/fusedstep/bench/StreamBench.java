@@ -36,7 +36,7 @@ public class StreamBench {
 
     @State(Scope.Benchmark)
     public static class Data {
-        @Param({"4096", "65536", "1048576", "16777216"})
+        @Param({"4096", "65536", "1048576", "16777216", "67108864"})
         public int size;
 
         Arena arena;

@@ -22,7 +22,7 @@ class ReportTest {
         String md = Report.render("[" + result("probe", 65536 * 0.125) + "," + result("vector1", 65536 * 0.25) + ","
                 + result("scalar", 65536 * 1.0) + "]");
         // 28 B / 0.25 ns = 112 GB/s; half the probe's speed; 4x the scalar loop
-        assertTrue(md.contains("| AdamW | vector1 | 64K | 1 | 0.250 | NaN | 0.0% | 112.0 | 0.50 | 4.00 | — | 0.0 |"), md);
-        assertTrue(md.contains("| AdamW | probe | 64K | 1 | 0.125 |"), md);
+        assertTrue(md.contains("| AdamW | vector1 | f32 | 64K | 1 | 0.250 | NaN | 0.0% | 112.0 | 224.0 | 0.50 | 4.00 | — | 0.0 |"), md);
+        assertTrue(md.contains("| AdamW | probe | f32 | 64K | 1 | 0.125 |"), md);
     }
 }
