@@ -14,7 +14,7 @@ public final class Main {
               demo                 train a linear regression with AdamW, then compare every optimizer
               info                 Java version, Vector API use, worker threads and GPU state here
               conformance DIR...   replay PyTorch optimizer trajectories (*.safetensors) and compare errors
-              bench                benchmarks (see bench/README.md)
+              bench [--quick] [--json FILE]  JMH benchmarks (see bench/README.md)
               help                 this text
             """;
 
