@@ -87,11 +87,12 @@ public final class FusedStep {
             buffers.add(new TensorChecks.Buffer("halfParam", halfParam.segment(), true));
         }
         MemorySegment[] stateSegs = new MemorySegment[given];
-        DType stateType = given == 0 ? param.dtype() : states[0].dtype();
+        DType stateType = param.dtype();
         for (int s = 0; s < given; s++) {
             String sn = "states[" + s + "] (" + names.get(s) + ")";
-            TensorChecks.requireUsable(sn, states[s], stateType == DType.F64 ? DType.F32 : stateType);
-            TensorChecks.requireUsable(sn, states[s], DType.F32, DType.BF16, DType.F16);
+            // any storage dtype, but one for all states: the first one sets it
+            TensorChecks.requireUsable(sn, states[s], s == 0 ? new DType[] {DType.F32, DType.BF16, DType.F16} : new DType[] {stateType});
+            stateType = states[0].dtype();
             TensorChecks.requireWritable(sn, states[s]);
             TensorChecks.requireSameLength(sn, states[s], pn, param);
             buffers.add(new TensorChecks.Buffer(sn, states[s].segment(), true));

@@ -331,7 +331,7 @@ public final class Optimizer implements AutoCloseable {
         return buffers;
     }
 
-    private void validatePrecision(int g, Builder.GroupSpec spec) {
+    private static void validatePrecision(int g, Builder.GroupSpec spec) {
         Precision precision = spec.precision;
         for (Param p : spec.params) {
             DType dtype = p.param().dtype();
@@ -339,8 +339,7 @@ public final class Optimizer implements AutoCloseable {
                 throw new IllegalArgumentException("precision: group " + g + " asks for master weights, but param '"
                         + p.name() + "' is already F32; expected BF16 or F16 parameters");
             }
-            boolean writesBf16 = dtype == DType.BF16;
-            if (precision.stochasticRounding() && !writesBf16) {
+            if (precision.stochasticRounding() && dtype != DType.BF16) {
                 throw new IllegalArgumentException("precision: group " + g + " asks for stochastic rounding, but param '"
                         + p.name() + "' is " + dtype + "; expected BF16 parameters");
             }

@@ -1,5 +1,7 @@
 package dev.fusedstep.internal.cuda;
 
+import dev.fusedstep.optim.AllRules;
+
 import static dev.fusedstep.internal.cuda.GpuTests.assertSameBits;
 import static dev.fusedstep.internal.cuda.GpuTests.download;
 import static dev.fusedstep.internal.cuda.GpuTests.gaussian;
@@ -37,7 +39,7 @@ class CudaStepAgreementTest {
     static final int STEPS = 5;
 
     static Stream<OptimizerRule> rules() {
-        return GpuRules.everyConfiguration().stream();
+        return AllRules.everyConfiguration().stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,7 @@
 package dev.fusedstep.internal.cuda;
 
+import dev.fusedstep.optim.AllRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -18,7 +20,7 @@ class DeviceRuleTest {
 
     @Test
     void stateCountsFollowTheRules() {
-        for (OptimizerRule rule : GpuRules.everyConfiguration()) {
+        for (OptimizerRule rule : AllRules.everyConfiguration()) {
             assertEquals(rule.stateNames().size(), DeviceRule.of(rule).states(), rule.toString());
         }
     }
@@ -47,7 +49,7 @@ class DeviceRuleTest {
     void everyKernelNamedExistsInTheSources() {
         Optional<Path> dir = NativeSources.dir();
         assumeTrue(dir.isPresent(), "native/src/main/cuda not found from " + System.getProperty("user.dir"));
-        for (OptimizerRule rule : GpuRules.everyConfiguration()) {
+        for (OptimizerRule rule : AllRules.everyConfiguration()) {
             DeviceRule d = DeviceRule.of(rule);
             String src = NativeSources.read(dir.get(), "optim/" + d.kernel() + ".cu");
             assertTrue(src.contains("extern \"C\" __global__ void " + d.prepareKernel() + "("), d.prepareKernel());

@@ -1,5 +1,7 @@
 package dev.fusedstep.internal.cuda;
 
+import dev.fusedstep.optim.AllRules;
+
 import static dev.fusedstep.internal.cuda.GpuTests.assertSameBits;
 import static dev.fusedstep.internal.cuda.GpuTests.gaussian;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -49,7 +51,7 @@ class HostEmulationTest {
     }
 
     static Stream<OptimizerRule> rules() {
-        return GpuRules.everyConfiguration().stream();
+        return AllRules.everyConfiguration().stream();
     }
 
     @ParameterizedTest(name = "{0}")
