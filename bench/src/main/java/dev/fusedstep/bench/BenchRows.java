@@ -8,13 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
  * The rows every report shows, built from a JMH JSON result (AverageTime, ns/op): per kernel,
  * variant, layout and size the time per parameter, the bandwidth from the bytes the kernel
  * must move, its probe's bandwidth, the fraction of the probe and the speed-ups over the scalar
- * loop and the plain Java loop. Used by {@link Report}, {@link SvgChart} and {@code fusedstep bench}.
+ * loop and over the peer (the plain Java loop, or ND4J). Used by {@link Report}, {@link SvgChart} and {@code fusedstep bench}.
  */
 public final class BenchRows {
     private BenchRows() {}
@@ -39,30 +40,42 @@ public final class BenchRows {
      */
     public record Row(String kernel, String variant, String layout, long size, int threads, double nsPerParam,
             double errorNsPerParam, double forkSpread, double gbps, Double probeGbps, Double fractionOfProbe,
-            Double speedupVsScalar, Double speedupVsPlainLoop, Double allocBytes) {}
+            Double speedupVsScalar, Double speedupVsPeer, Double allocBytes) {}
 
-    /** A kernel family: its display name and the bytes per parameter it must move, by layout. */
-    private record Kernel(String name, ToIntFunction<String> bytesPerParam) {}
+    /**
+     * A kernel family: its display name and the bytes per parameter it must move (both from a
+     * result's params), and the method name of the peer it is compared with, if any.
+     */
+    private record Kernel(Function<Measurement, String> name, ToIntFunction<Measurement> bytesPerParam, String peer) {}
 
-    /** Benchmark classes that measure kernels against probes; anything else (STREAM) is context. */
+    /** Benchmark classes that measure kernels against probes or peers; anything else (STREAM) is context. */
     private static final Map<String, Kernel> KERNELS = new LinkedHashMap<>();
 
+    /** States of the rules in bench/peers/nd4j's Nd4jUpdaterBench (a class outside this module). */
+    private static final Map<String, Integer> ND4J_RULE_STATES =
+            Map.of("adam", 2, "adamw", 2, "nesterovs", 1, "rmsprop", 1, "adagrad", 1);
+
     static {
-        KERNELS.put("AdamWBench", new Kernel("AdamW", l -> Layout.of(l).bytesPerParam(AdamWBench.STATES)));
-        KERNELS.put("SgdMomentumBench", new Kernel("SGD momentum",
-                l -> Layout.of(l).bytesPerParam(SgdMomentumBench.STATES)));
-        KERNELS.put("CastsBench", new Kernel("cast", CastsBench::bytesPerElement));
-        KERNELS.put("NormBench", new Kernel("L2 norm", NormBench::bytesPerElement));
+        KERNELS.put("AdamWBench", new Kernel(m -> "AdamW",
+                m -> Layout.of(m.layout()).bytesPerParam(AdamWBench.STATES), "plainLoop"));
+        KERNELS.put("SgdMomentumBench", new Kernel(m -> "SGD momentum",
+                m -> Layout.of(m.layout()).bytesPerParam(SgdMomentumBench.STATES), "plainLoop"));
+        KERNELS.put("OptimizerBench", new Kernel(m -> m.params().get("rule"),
+                m -> BenchRules.bytesPerParam(m.params().get("rule"), m.layout()), null));
+        KERNELS.put("Nd4jUpdaterBench", new Kernel(m -> m.params().get("rule") + " vs ND4J",
+                m -> Layout.F32.bytesPerParam(ND4J_RULE_STATES.get(m.params().get("rule"))), "nd4j"));
+        KERNELS.put("CastsBench", new Kernel(m -> "cast", m -> CastsBench.bytesPerElement(m.layout()), null));
+        KERNELS.put("NormBench", new Kernel(m -> "L2 norm", m -> NormBench.bytesPerElement(m.layout()), null));
     }
 
     private static final List<String> VARIANT_ORDER =
-            List.of("scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
+            List.of("nd4j", "scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
     private static final List<String> LAYOUT_ORDER = List.of("f32", "bf16", "master_bf16", "f32_bf16_states",
             "f32_to_bf16", "f32_to_f16", "bf16_to_f32");
 
-    /** Threads a variant ran on: {@code vectorAll} uses every core, the others one. */
+    /** Threads a variant ran on: {@code vectorAll} and ND4J (its default) use every core, the others one. */
     static int threads(String variant) {
-        return variant.equals("vectorAll") ? Library.allThreads() : 1;
+        return variant.equals("vectorAll") || variant.equals("nd4j") ? Library.allThreads() : 1;
     }
 
     /** Every result in a JMH JSON file. */
@@ -83,11 +96,14 @@ public final class BenchRows {
     public static List<Row> rows(List<Measurement> ms) {
         Map<String, Measurement> byKey = new HashMap<>();
         for (Measurement m : ms) {
-            byKey.put(key(m.bench(), m.method(), m.layout(), m.size()), m);
+            if (KERNELS.containsKey(m.bench())) {
+                byKey.put(key(m, m.method()), m);
+            }
         }
-        List<Kernel> kernels = List.copyOf(KERNELS.values());
+        List<String> benches = List.copyOf(KERNELS.keySet());
         List<Measurement> ours = ms.stream().filter(m -> KERNELS.containsKey(m.bench()))
-                .sorted(Comparator.comparingInt((Measurement m) -> kernels.indexOf(KERNELS.get(m.bench())))
+                .sorted(Comparator.comparingInt((Measurement m) -> benches.indexOf(m.bench()))
+                        .thenComparing(m -> KERNELS.get(m.bench()).name().apply(m))
                         .thenComparingInt(m -> rank(LAYOUT_ORDER, m.layout()))
                         .thenComparingLong(Measurement::size)
                         .thenComparingInt(m -> rank(VARIANT_ORDER, m.method())))
@@ -96,18 +112,18 @@ public final class BenchRows {
         for (Measurement m : ours) {
             Kernel k = KERNELS.get(m.bench());
             long n = m.size();
-            int bytes = k.bytesPerParam().applyAsInt(m.layout());
-            Measurement probe = byKey.get(key(m.bench(), "probe", m.layout(), n));
-            Measurement scalar = byKey.get(key(m.bench(), "scalar", m.layout(), n));
+            int bytes = k.bytesPerParam().applyAsInt(m);
+            Measurement probe = byKey.get(key(m, "probe"));
+            Measurement scalar = byKey.get(key(m, "scalar"));
             // The plain loop exists for float32 only (it has no layout param, so it reads as f32).
-            Measurement plain = byKey.get(key(m.bench(), "plainLoop", m.layout(), n));
+            Measurement peer = k.peer() == null ? null : byKey.get(key(m, k.peer()));
             double gbps = (double) bytes * n / m.nsPerOp();
-            rows.add(new Row(k.name(), m.method(), m.layout(), n, threads(m.method()), m.nsPerOp() / n,
+            rows.add(new Row(k.name().apply(m), m.method(), m.layout(), n, threads(m.method()), m.nsPerOp() / n,
                     m.errorNsPerOp() / n, m.forkSpread(), gbps,
                     probe == null ? null : (double) bytes * n / probe.nsPerOp(),
                     probe == null ? null : probe.nsPerOp() / m.nsPerOp(),
                     scalar == null ? null : scalar.nsPerOp() / m.nsPerOp(),
-                    plain == null ? null : plain.nsPerOp() / m.nsPerOp(),
+                    peer == null ? null : peer.nsPerOp() / m.nsPerOp(),
                     m.allocBytes()));
         }
         return rows;
@@ -204,8 +220,9 @@ public final class BenchRows {
         return new Measurement(cls, method, params, score, error, spread, alloc);
     }
 
-    private static String key(String bench, String method, String layout, long size) {
-        return bench + '.' + method + '/' + layout + '@' + size;
+    /** Identifies {@code m}'s sibling result with another method: same class, kernel, layout and size. */
+    private static String key(Measurement m, String method) {
+        return m.bench() + '.' + KERNELS.get(m.bench()).name().apply(m) + '.' + method + '/' + m.layout() + '@' + m.size();
     }
 
     private static int rank(List<String> order, String s) {
