@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code fusedstep conformance DIR [--scalar] [--threads N]}: replays every PyTorch optimizer
- * case in DIR (the golden {@code .safetensors} files) and prints, per case, our error against
- * float64 relative to PyTorch float32's.
+ * {@code fusedstep conformance DIR [--scalar] [--threads N] [--device cpu|cuda[:N]]}: replays every
+ * PyTorch optimizer case in DIR (the golden {@code .safetensors} files) on the CPU loops or on a
+ * GPU, and prints, per case, our error against float64 relative to PyTorch float32's.
  *
  * <p>Exit status: 0 every case meets the bar, 1 some case misses it, 2 a file cannot be read,
  * names an optimizer or argument fusedstep does not support, or the arguments are wrong.
@@ -27,10 +27,11 @@ final class ConformanceCommand {
     static final int OK = 0, MISSED = 1, ERROR = 2;
 
     static final String USAGE = """
-            usage: fusedstep conformance DIR [--scalar] [--threads N]
+            usage: fusedstep conformance DIR [--scalar] [--threads N] [--device cpu|cuda[:N]]
               DIR          a folder of PyTorch reference cases (.safetensors files holding param0)
               --scalar     run the scalar loops (default: the Vector API loops where available)
               --threads N  worker threads per step, N >= 1 (default: all cores)
+              --device D   cpu (default), or cuda / cuda:N: the GPU backend's step kernels on device N
             A case passes when, at every step, every element is within 2 x PyTorch float32's largest
             error (+1e-7) of PyTorch float64, and the mean error is at most 2 x PyTorch float32's.
             Exit status: 0 all pass, 1 a case misses the bar, 2 unreadable or unsupported input.""";
@@ -60,9 +61,18 @@ final class ConformanceCommand {
 
         boolean vectorAvailable = VectorizationProvider.getInstance().vectorized();
         boolean vectorized = !o.scalar && vectorAvailable;
-        out.println("conformance: " + o.dir + " on the " + (vectorized ? "vector" : "scalar") + " loops, "
-                + o.threads + " thread" + (o.threads == 1 ? "" : "s")
-                + (!o.scalar && !vectorAvailable ? " (" + VectorizationProvider.getInstance().describe() + ")" : ""));
+        if (o.cudaOrdinal >= 0) {
+            String why = Conformance.cudaUnavailableReason();
+            if (why != null) {
+                err.println("conformance: --device cuda:" + o.cudaOrdinal + ": no GPU backend here: " + why);
+                return ERROR;
+            }
+            out.println("conformance: " + o.dir + " on cuda:" + o.cudaOrdinal + " (the GPU backend's step kernels)");
+        } else {
+            out.println("conformance: " + o.dir + " on the " + (vectorized ? "vector" : "scalar") + " loops, "
+                    + o.threads + " thread" + (o.threads == 1 ? "" : "s")
+                    + (!o.scalar && !vectorAvailable ? " (" + VectorizationProvider.getInstance().describe() + ")" : ""));
+        }
 
         List<Path> files;
         try {
@@ -81,7 +91,8 @@ final class ConformanceCommand {
                 if (!Conformance.isCaseFile(f)) {
                     continue; // schedules, casts... share the folder; they are not optimizer cases
                 }
-                CaseResult r = Conformance.run(f, vectorized, o.threads);
+                CaseResult r = o.cudaOrdinal >= 0 ? Conformance.runOnCuda(f, o.cudaOrdinal)
+                        : Conformance.run(f, vectorized, o.threads);
                 rows.add(new String[] {name, r.optimizer(), r.steps() + " steps",
                         String.format("max %.2fx", r.worstMaxRatio()), String.format("mean %.2fx", r.worstMeanRatio()),
                         r.passed() ? "PASS" : "FAIL"});
@@ -163,11 +174,13 @@ final class ConformanceCommand {
         return s.endsWith(".safetensors") ? s.substring(0, s.length() - ".safetensors".length()) : s;
     }
 
-    /** Parsed arguments; {@code parse} returns null for --help. */
-    private record Options(Path dir, boolean scalar, int threads) {
+    /** Parsed arguments ({@code cudaOrdinal} -1 for the CPU); {@code parse} returns null for --help. */
+    private record Options(Path dir, boolean scalar, int threads, int cudaOrdinal) {
         static Options parse(String[] args) {
             Path dir = null;
             boolean scalar = false;
+            boolean threadsGiven = false;
+            int cudaOrdinal = -1;
             int threads = Runtime.getRuntime().availableProcessors();
             if (args == null) {
                 args = new String[0];
@@ -184,12 +197,22 @@ final class ConformanceCommand {
                             throw new IllegalArgumentException("--threads: got nothing, expected a number of threads >= 1");
                         }
                         threads = parseThreads(args[++i]);
+                        threadsGiven = true;
+                    }
+                    case "--device" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--device: got nothing, expected cpu, cuda or cuda:N");
+                        }
+                        cudaOrdinal = parseDevice(args[++i]);
                     }
                     default -> {
                         if (a.startsWith("--threads=")) {
                             threads = parseThreads(a.substring("--threads=".length()));
+                            threadsGiven = true;
+                        } else if (a.startsWith("--device=")) {
+                            cudaOrdinal = parseDevice(a.substring("--device=".length()));
                         } else if (a.startsWith("-")) {
-                            throw new IllegalArgumentException("unknown option " + a + ", expected --scalar or --threads N");
+                            throw new IllegalArgumentException("unknown option " + a + ", expected --scalar, --threads N or --device D");
                         } else if (dir != null) {
                             throw new IllegalArgumentException("DIR: got a second folder " + a + " after " + dir
                                     + ", expected one");
@@ -206,7 +229,32 @@ final class ConformanceCommand {
             if (dir == null) {
                 throw new IllegalArgumentException("DIR: got nothing, expected a folder of .safetensors case files");
             }
-            return new Options(dir, scalar, threads);
+            if (cudaOrdinal >= 0 && (scalar || threadsGiven)) {
+                throw new IllegalArgumentException("--device cuda: got " + (scalar ? "--scalar" : "--threads")
+                        + " too, expected CPU options only with --device cpu");
+            }
+            return new Options(dir, scalar, threads, cudaOrdinal);
+        }
+
+        /** -1 for cpu, the device index for cuda / cuda:N. */
+        private static int parseDevice(String s) {
+            if (s.equals("cpu")) {
+                return -1;
+            }
+            if (s.equals("cuda")) {
+                return 0;
+            }
+            if (s.startsWith("cuda:")) {
+                try {
+                    int n = Integer.parseInt(s.substring("cuda:".length()));
+                    if (n >= 0) {
+                        return n;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
+                }
+            }
+            throw new IllegalArgumentException("--device: got " + s + ", expected cpu, cuda or cuda:N with N >= 0");
         }
 
         private static int parseThreads(String s) {

@@ -2,8 +2,10 @@ package dev.fusedstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fusedstep.Tensor;
+import dev.fusedstep.conformance.Conformance;
 import dev.fusedstep.io.SafeTensors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,6 +93,30 @@ class ConformanceCommandTest {
         assertEquals(2, run(tmp.resolve("absent").toString()));
         assertTrue(output().contains("absent"), output());
         assertEquals(0, run("--help"));
+    }
+
+    @Test
+    void deviceArgumentsAreChecked() {
+        assertEquals(2, run(tmp.toString(), "--device", "tpu"));
+        assertTrue(output().contains("--device: got tpu, expected cpu, cuda or cuda:N"), output());
+        assertEquals(2, run(tmp.toString(), "--device", "cuda:-1"));
+        assertEquals(2, run(tmp.toString(), "--device"));
+        assertEquals(2, run(tmp.toString(), "--device", "cuda", "--scalar"));
+        assertTrue(output().contains("expected CPU options only with --device cpu"), output());
+    }
+
+    @Test
+    void cudaWithoutAGpuSaysWhyAndFails() throws Exception {
+        String why = Conformance.cudaUnavailableReason();
+        assumeTrue(why != null, "a GPU backend is available here; the GPU run is CudaGoldenOptimizerTest (tag gpu)");
+        assertEquals(2, run(golden().toString(), "--device", "cuda"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--device cuda:0: no GPU backend here: " + why), output());
+    }
+
+    @Test
+    void cpuIsTheDefaultDevice() throws Exception {
+        assertEquals(0, run(golden().toString(), "--device=cpu", "--threads", "1"), output());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("loops, 1 thread"), output());
     }
 
     private int run(String... args) {

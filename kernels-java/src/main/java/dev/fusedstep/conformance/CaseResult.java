@@ -9,15 +9,14 @@ import java.util.List;
  * @param file the case file's name
  * @param optimizer the torch.optim class
  * @param hyper the keyword arguments, as JSON
- * @param vectorized whether the Vector API loops ran
- * @param threads worker threads used
+ * @param backend what the steps ran on, e.g. "vector, 2 threads" or "cuda:0 (NVIDIA H100 ...)"
  * @param steps steps replayed
  * @param n parameter elements
  * @param stepErrors parameter errors after each step, index t-1 for step t
  * @param stateErrors final state buffers' errors, in the rule's state order
  * @param problems what else did not match (missing state in the file, scalar state), empty if none
  */
-public record CaseResult(String file, String optimizer, String hyper, boolean vectorized, int threads, int steps, long n,
+public record CaseResult(String file, String optimizer, String hyper, String backend, int steps, long n,
         List<ErrorStats> stepErrors, List<ErrorStats> stateErrors, List<String> problems) {
 
     public CaseResult {
@@ -70,8 +69,7 @@ public record CaseResult(String file, String optimizer, String hyper, boolean ve
     public String detail() {
         StringBuilder sb = new StringBuilder();
         sb.append(name()).append(" (").append(optimizer).append(' ').append(hyper).append(", ")
-                .append(vectorized ? "vector" : "scalar").append(", ").append(threads).append(" thread")
-                .append(threads == 1 ? "" : "s").append("): ").append(passed() ? "PASS" : "FAIL");
+                .append(backend).append("): ").append(passed() ? "PASS" : "FAIL");
         sb.append(String.format(" worst ratios max %.2fx mean %.2fx", worstMaxRatio(), worstMeanRatio()));
         for (ErrorStats e : stepErrors) {
             if (!e.passed()) {

@@ -1,18 +1,15 @@
 package dev.fusedstep.conformance;
 
 import dev.fusedstep.DType;
-import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.cuda.CudaBackend;
 import dev.fusedstep.io.Json;
 import dev.fusedstep.io.JsonException;
 import dev.fusedstep.io.SafeTensors;
 import dev.fusedstep.io.SafeTensorsFormatException;
-import dev.fusedstep.optim.Optimizer;
 import dev.fusedstep.optim.OptimizerRule;
-import dev.fusedstep.optim.Param;
 import dev.fusedstep.optim.PyTorchRules;
 import dev.fusedstep.optim.ScalarState;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Replays PyTorch reference trajectories (the golden optimizer cases, see
- * {@code shared/golden/README.md}) through an {@link Optimizer} and measures how far each step
+ * {@code shared/golden/README.md}) through an {@link dev.fusedstep.optim.Optimizer} on the CPU, or the
+ * GPU backend's step kernels on a CUDA device, and measures how far each step
  * lands from PyTorch's float64 result, next to how far PyTorch's own float32 run lands.
  *
  * <p>A case file holds {@code param0}, {@code grad_1..grad_T}, {@code param32_t} (F32) and
@@ -35,7 +33,6 @@ public final class Conformance {
     private Conformance() {}
 
     static final String SUFFIX = ".safetensors";
-    private static final String PARAM = "p";
 
     /** The {@code .safetensors} files in {@code dir} (sorted by name) whose header holds {@code param0}. */
     public static List<Path> caseFiles(Path dir) throws IOException {
@@ -73,7 +70,36 @@ public final class Conformance {
      * @throws dev.fusedstep.optim.UnsupportedRuleException if it names an optimizer or argument fusedstep does not support
      */
     public static CaseResult run(Path file, boolean vectorized, int threads) throws IOException {
-        try (SafeTensors st = SafeTensors.open(file); Arena arena = Arena.ofConfined()) {
+        return replay(file, (rule, param0) -> new CpuReplay(rule, param0, vectorized, threads));
+    }
+
+    /**
+     * Replays the case in {@code file} on CUDA device {@code ordinal}, with the GPU backend's
+     * multi-tensor step kernels, against the same bar as on the CPU.
+     *
+     * @throws IllegalStateException where no GPU backend can run here ({@link #cudaUnavailableReason()})
+     * @throws SafeTensorsFormatException if the file is not a well-formed case
+     */
+    public static CaseResult runOnCuda(Path file, int ordinal) throws IOException {
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("ordinal: got " + ordinal + ", expected a CUDA device index >= 0");
+        }
+        return replay(file, (rule, param0) -> new CudaReplay(rule, param0, ordinal));
+    }
+
+    /** Why {@link #runOnCuda} cannot run here, or null when it can. */
+    public static String cudaUnavailableReason() {
+        CudaBackend.Availability a = CudaBackend.availability();
+        return a.available() ? null : a.reason();
+    }
+
+    /** Opens the backend a case runs on, given its rule and initial parameter. */
+    private interface ReplayFactory {
+        CaseReplay open(OptimizerRule rule, float[] param0);
+    }
+
+    private static CaseResult replay(Path file, ReplayFactory backend) throws IOException {
+        try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
             String optimizer = required(file, meta, "optimizer");
             String hyper = meta.getOrDefault("hyper", "{}");
@@ -82,24 +108,18 @@ public final class Conformance {
 
             requireF32(file, st, "param0");
             long n = st.tensor("param0").numel();
-            Tensor param = Tensor.allocate(arena, DType.F32, n);
-            Tensor grad = Tensor.allocate(arena, DType.F32, n);
-            param.copyFrom(st.tensor("param0").toFloatArray());
-
             List<ErrorStats> stepErrors = new ArrayList<>();
             List<ErrorStats> stateErrors = new ArrayList<>();
             List<String> problems = new ArrayList<>();
-            try (Optimizer opt = Optimizer.builder()
-                    .group(rule, Param.of(PARAM, param, grad))
-                    .vectorized(vectorized)
-                    .threads(threads)
-                    .build()) {
+            String ran;
+            try (CaseReplay r = backend.open(rule, st.tensor("param0").toFloatArray())) {
+                ran = r.backend();
                 for (int t = 1; t <= steps; t++) {
                     requireF32(file, st, "grad_" + t);
                     requireLength(file, st, "grad_" + t, n);
-                    grad.copyFrom(st.tensor("grad_" + t).toFloatArray());
-                    opt.step();
-                    stepErrors.add(ErrorStats.of("step " + t, widen(param), reference(file, st, "param32_" + t, n),
+                    r.gradient(st.tensor("grad_" + t).toFloatArray());
+                    r.step();
+                    stepErrors.add(ErrorStats.of("step " + t, widen(r.param()), reference(file, st, "param32_" + t, n),
                             reference(file, st, "param64_" + t, n)));
                 }
                 for (String name : rule.stateNames()) {
@@ -108,7 +128,7 @@ public final class Conformance {
                                 + " to compare with (it holds " + stateNamesIn(st) + ")");
                         continue;
                     }
-                    stateErrors.add(ErrorStats.of("state " + name, widen(opt.state(PARAM, name)),
+                    stateErrors.add(ErrorStats.of("state " + name, widen(r.state(name)),
                             reference(file, st, "state32_" + name, n), reference(file, st, "state64_" + name, n)));
                 }
                 for (String name : stateNamesIn(st)) {
@@ -116,9 +136,9 @@ public final class Conformance {
                         problems.add("state '" + name + "': PyTorch keeps it but " + rule + " has only " + rule.stateNames());
                     }
                 }
-                compareScalarState(file, meta, opt.scalarState(PARAM), problems);
+                compareScalarState(file, meta, r.scalarState(), problems);
             }
-            return new CaseResult(file.getFileName().toString(), optimizer, hyper, vectorized, threads, steps, n,
+            return new CaseResult(file.getFileName().toString(), optimizer, hyper, ran, steps, n,
                     stepErrors, stateErrors, problems);
         }
     }
@@ -198,8 +218,7 @@ public final class Conformance {
         return st.toDoubleArray(name);
     }
 
-    private static double[] widen(Tensor t) {
-        float[] f = t.toFloatArray();
+    private static double[] widen(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
