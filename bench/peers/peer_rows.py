@@ -8,6 +8,8 @@ samples, device_name, torch, anchor_ms, note).
 
 import json
 import math
+import os
+import platform
 import statistics
 
 # Bytes a one-pass implementation of each job must move per parameter: every input read once,
@@ -20,10 +22,14 @@ BYTES_PER_PARAM = {
     # BF16 param and grad, float32 master and states: read g 2, master 4, m 4, v 4;
     # write master 4, m 4, v 4, param 2 (fusedstep's Layout.MASTER_BF16)
     ("AdamW", "master_bf16"): 28,
+    ("AdamW", "f32_bf16_states"): 20,
     # + read and write max_exp_avg_sq
     ("AdamW amsgrad", "f32"): 36,
     # read p, g, buf; write p, buf
     ("SGD momentum", "f32"): 20,
+    ("SGD momentum", "bf16"): 10,
+    ("SGD momentum", "master_bf16"): 20,
+    ("SGD momentum", "f32_bf16_states"): 16,
     # an inf/NaN check over the grads (read 4) before the step can be skipped, then the step
     ("AdamW + GradScaler", "f32"): 32,
     # the global norm (read g 4), then the step with the clip coefficient folded in
@@ -121,3 +127,22 @@ def table(rows):
         parts = [c[i].ljust(width[i]) if i < text_columns else c[i].rjust(width[i]) for i in range(len(head))]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def all_threads():
+    """The cores this process may run on (what JMH's vectorAll and torch's 'all threads' use)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

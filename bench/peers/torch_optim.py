@@ -256,15 +256,8 @@ def cuda_cases():
     ]
 
 
-def all_threads():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def thread_counts():
-    n = all_threads()
+    n = peer_rows.all_threads()
     return [1] if n == 1 else [1, n]
 
 
@@ -302,17 +295,6 @@ def time_cuda(torch, step, repeats, warmup):
         e.record()
     torch.cuda.synchronize()
     return [s.elapsed_time(e) / 1e3 for s, e in zip(starts, ends)]
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def parse_args(argv):
@@ -393,8 +375,8 @@ class Run:
         torch = self.torch
         repeats = self.args.repeats or (5 if self.args.quick else 20)
         min_sample = 0.01 if self.args.quick else 0.02
-        name = cpu_name()
-        print(f"CPU: {name}, {all_threads()} usable cores, torch default threads {torch.get_num_threads()}", flush=True)
+        name = peer_rows.cpu_name()
+        print(f"CPU: {name}, {peer_rows.all_threads()} usable cores, torch default threads {torch.get_num_threads()}", flush=True)
         default_threads = torch.get_num_threads()
         try:
             for threads in thread_counts():
