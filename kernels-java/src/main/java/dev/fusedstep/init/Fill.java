@@ -1,7 +1,6 @@
 package dev.fusedstep.init;
 
 import dev.fusedstep.DType;
-import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CastKernel;
@@ -20,17 +19,13 @@ final class Fill {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CpuBackend.CHUNK]);
 
-    /** The checks every initializer runs on its target before writing anything. */
+    /** The checks every initializer runs on its target (on the CPU or a CUDA device) before writing anything. */
     static void requireTarget(Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException("tensor: got null, expected a tensor");
         }
         if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
             throw new IllegalArgumentException("tensor: got dtype " + t.dtype() + ", expected F32, BF16 or F16");
-        }
-        if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException("tensor: got a tensor on " + t.device()
-                    + ", expected cpu (the CUDA initializers are not available yet)");
         }
         TensorChecks.requireAlive("tensor", t.segment());
         TensorChecks.requireWritable("tensor", t);
