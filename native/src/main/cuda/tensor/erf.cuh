@@ -20,7 +20,6 @@ __device__ __forceinline__ double with_hi_word(double x, int hi) {
 // ---------------------------------------------------------------------------------------------
 // exp: x = k ln2 + r, |r| <= ln2 / 2 (ln2 split in a hi part with trailing zeros and a lo part),
 // exp(r) from a degree-5 rational remez fit R(r^2), then scaled by 2^k in the exponent bits.
-constexpr double EXP_HUGE = 1.0e+300;
 constexpr double TWO_M1000 = 9.33263618503218878990e-302;   // 2^-1000
 constexpr double O_THRESHOLD = 7.09782712893383973096e+02;  // above: overflow
 constexpr double U_THRESHOLD = -7.45133219101941108420e+02; // below: underflow
@@ -42,8 +41,9 @@ __device__ inline double exp_fdlibm(double x) {
             if (((hx & 0xfffff) | (int)lo_word(x)) != 0) return x + x;  // NaN
             return xsb == 0 ? x : 0.0;                                   // exp(+-inf) = inf, 0
         }
-        if (x > O_THRESHOLD) return EXP_HUGE * EXP_HUGE;
-        if (x < U_THRESHOLD) return TWO_M1000 * TWO_M1000;
+        // fdlibm returns huge * huge and 2^-1000 * 2^-1000 (to raise the flags): +inf and +0
+        if (x > O_THRESHOLD) return __longlong_as_double(0x7ff0000000000000LL);
+        if (x < U_THRESHOLD) return 0.0;
     }
     double hi = 0.0, lo = 0.0;
     int k = 0;
