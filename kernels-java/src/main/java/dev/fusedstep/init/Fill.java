@@ -1,6 +1,7 @@
 package dev.fusedstep.init;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CastKernel;
@@ -32,6 +33,10 @@ final class Fill {
     }
 
     static void run(CpuBackend backend, Tensor t, Samplers.ChunkSource source) {
+        if (t.device().kind() != Device.Kind.CPU) {  // a device address written from the host would crash the JVM
+            throw new IllegalStateException("tensor: on " + t.device() + ", expected cpu for the CPU fill (Init dispatches"
+                    + " device tensors to the CUDA kernels)");
+        }
         long n = t.numel();
         MemorySegment segment = t.segment();
         DType dtype = t.dtype();
