@@ -12,3 +12,4 @@
 #include "tensor/casts.cu"
 #include "tensor/fill.cu"
 #include "tensor/norm.cu"
+#include "tensor/init.cu"

@@ -15,6 +15,7 @@
 #include "../../main/cuda/tensor/casts.cu"
 #include "../../main/cuda/tensor/fill.cu"
 #include "../../main/cuda/tensor/norm.cu"
+#include "../../main/cuda/tensor/init.cu"
 
 #include <cstring>
 #include <thread>
@@ -134,3 +135,30 @@ extern "C" void fs_host_clamp(int grid, int block, const fs_tensor* table, int r
                               float hi) {
     launch(grid, block, [&] { fs_norm::fs_clamp(table, rows, total_chunks, lo, hi); });
 }
+
+// fs_init_uniform<<<grid, block>>> (Init.uniform's values of elements [first, first + n)).
+extern "C" void fs_host_init_uniform(int grid, int block, void* out, long long n, long long first, int dtype,
+                                     long long seed, long long stream, float a, float b) {
+    launch(grid, block, [&] { fs_init::fs_init_uniform(out, n, first, dtype, seed, stream, a, b); });
+}
+
+// fs_init_normal<<<grid, block>>>.
+extern "C" void fs_host_init_normal(int grid, int block, void* out, long long n, long long first, int dtype,
+                                    long long seed, long long stream, float mean, float std) {
+    launch(grid, block, [&] { fs_init::fs_init_normal(out, n, first, dtype, seed, stream, mean, std); });
+}
+
+// fs_init_trunc_normal<<<grid, block>>>.
+extern "C" void fs_host_init_trunc_normal(int grid, int block, void* out, long long n, long long first, int dtype,
+                                          long long seed, long long stream, double mean, double std, double a, double b) {
+    launch(grid, block, [&] { fs_init::fs_init_trunc_normal(out, n, first, dtype, seed, stream, mean, std, a, b); });
+}
+
+// fs_init_constant<<<grid, block>>>.
+extern "C" void fs_host_init_constant(int grid, int block, void* out, long long n, int dtype, float value) {
+    launch(grid, block, [&] { fs_init::fs_init_constant(out, n, dtype, value); });
+}
+
+// The truncated normal's fdlibm ports, one argument at a time (against StrictMath.exp and StrictMath.log).
+extern "C" double fs_host_exp(double x) { return fs_erf::exp_fdlibm(x); }
+extern "C" double fs_host_log(double x) { return fs_erf::log_fdlibm(x); }

@@ -16,27 +16,6 @@ import java.util.List;
  */
 final class CudaReplay implements CaseReplay {
 
-    private static CudaBackend shared;
-
-    /** One backend per device for the JVM: opening a context per case would dominate the run. */
-    private static synchronized CudaBackend backend(int ordinal) {
-        if (shared == null || shared.ordinal() != ordinal) {
-            if (shared != null) {
-                shared.close();
-            }
-            shared = CudaBackend.open(ordinal);
-            CudaBackend opened = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    opened.close();
-                } catch (RuntimeException ignored) {
-                    // the process is ending; the driver reclaims everything
-                }
-            }));
-        }
-        return shared;
-    }
-
     private final CudaBackend backend;
     private final DeviceArena arena;
     private final OptimizerRule rule;
@@ -46,7 +25,7 @@ final class CudaReplay implements CaseReplay {
     private final DeviceOptimizerGroup group;
 
     CudaReplay(OptimizerRule rule, float[] param0, int ordinal) {
-        this.backend = backend(ordinal);
+        this.backend = CudaBackend.shared(ordinal);  // one per device for the JVM: a context per case would dominate
         this.rule = rule;
         this.arena = new DeviceArena(ordinal);
         try {

@@ -2,8 +2,9 @@ package dev.fusedstep.init;
 
 /**
  * erf, erfc and erfinv in double, for the truncated normal. Only IEEE-exact arithmetic plus
- * {@link StrictMath#exp} and {@link StrictMath#log} (fdlibm, the same bits on every JVM; a CUDA
- * twin ports those two fdlibm routines), so the results are reproducible everywhere.
+ * {@link StrictMath#exp} and {@link StrictMath#log} (fdlibm, the same bits on every JVM; the CUDA
+ * twin, native/src/main/cuda/tensor/erf.cuh, ports those two fdlibm routines), so the results are
+ * reproducible everywhere.
  */
 final class Erf {
     private Erf() {}

@@ -20,7 +20,7 @@ final class Fill {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CpuBackend.CHUNK]);
 
-    /** The checks every initializer runs on its target before writing anything. */
+    /** The checks every initializer runs on its target (on the CPU or a CUDA device) before writing anything. */
     static void requireTarget(Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException("tensor: got null, expected a tensor");
@@ -28,15 +28,15 @@ final class Fill {
         if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
             throw new IllegalArgumentException("tensor: got dtype " + t.dtype() + ", expected F32, BF16 or F16");
         }
-        if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException("tensor: got a tensor on " + t.device()
-                    + ", expected cpu (the CUDA initializers are not available yet)");
-        }
         TensorChecks.requireAlive("tensor", t.segment());
         TensorChecks.requireWritable("tensor", t);
     }
 
     static void run(CpuBackend backend, Tensor t, Samplers.ChunkSource source) {
+        if (t.device().kind() != Device.Kind.CPU) {  // a device address written from the host would crash the JVM
+            throw new IllegalStateException("tensor: on " + t.device() + ", expected cpu for the CPU fill (Init dispatches"
+                    + " device tensors to the CUDA kernels)");
+        }
         long n = t.numel();
         MemorySegment segment = t.segment();
         DType dtype = t.dtype();

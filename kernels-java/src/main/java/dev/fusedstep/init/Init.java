@@ -2,12 +2,13 @@ package dev.fusedstep.init;
 
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cpu.CpuBackend;
+import dev.fusedstep.internal.cuda.DeviceInit;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Parameter initializers with torch.nn.init's semantics and defaults, for F32, BF16 and F16
- * tensors on the CPU. Values are computed in float32 (the truncated normal and orthogonal in
+ * tensors on the CPU or a CUDA device. Values are computed in float32 (the truncated normal and orthogonal in
  * double) and rounded to the tensor's dtype to nearest-even, so a half tensor holds exactly the
  * cast of what an F32 tensor gets from the same call.
  *
@@ -16,6 +17,10 @@ import java.util.Locale;
  * GPU kernel can reproduce the bits (the exact formulas are spelled out in this package's
  * {@code Samplers}). Every argument
  * is checked before anything is written. Zero-element tensors are left as they are.
+ *
+ * <p>On a CUDA tensor (from {@code DeviceArena}) the same values are computed by the GPU's
+ * kernels, bit for bit those a CPU tensor gets from the same call; the call returns when they are
+ * in device memory. {@link #orthogonal} computes its matrix on the host and copies it over.
  */
 public final class Init {
     private Init() {}
@@ -33,7 +38,12 @@ public final class Init {
     /** Fills with {@code value} (rounded to float32, then to the dtype). */
     public static void constant(Tensor tensor, double value) {
         Fill.requireTarget(tensor);
-        Fill.run(CpuBackend.shared(), tensor, Samplers.constant(toFloat("value", value)));
+        float v = toFloat("value", value);
+        if (OnDevice.is(tensor)) {
+            OnDevice.run(tensor, backend -> DeviceInit.constant(backend, tensor, v));
+            return;
+        }
+        Fill.run(CpuBackend.shared(), tensor, Samplers.constant(v));
     }
 
     /** Uniform on [0, 1). */
@@ -139,11 +149,16 @@ public final class Init {
         int rows = (int) shape[0];
         int cols = (int) (tensor.numel() / rows);
         double[] q = Orthogonal.matrix(rows, cols, gain, rng);
-        Fill.run(CpuBackend.shared(), tensor, (from, out, len) -> {
+        Samplers.ChunkSource matrix = (from, out, len) -> {
             for (int i = 0; i < len; i++) {
                 out[i] = (float) q[(int) from + i];
             }
-        });
+        };
+        if (OnDevice.is(tensor)) {
+            OnDevice.copyFromHost(tensor, host -> Fill.run(CpuBackend.shared(), host, matrix));
+            return;
+        }
+        Fill.run(CpuBackend.shared(), tensor, matrix);
     }
 
     /**
@@ -202,6 +217,10 @@ public final class Init {
             throw new IllegalArgumentException("b - a: got " + (b - a) + ", expected a range that fits in float32");
         }
         requireRng(rng);
+        if (OnDevice.is(tensor)) {
+            OnDevice.run(tensor, cuda -> DeviceInit.uniform(cuda, tensor, 0, rng.seed(), rng.stream(), fa, fb));
+            return;
+        }
         Fill.run(backend, tensor, Samplers.uniform(rng, fa, fb));
     }
 
@@ -214,6 +233,10 @@ public final class Init {
         float fMean = toFloat("mean", mean);
         float fStd = toFloat("std", std);
         requireRng(rng);
+        if (OnDevice.is(tensor)) {
+            OnDevice.run(tensor, cuda -> DeviceInit.normal(cuda, tensor, 0, rng.seed(), rng.stream(), fMean, fStd));
+            return;
+        }
         Fill.run(backend, tensor, Samplers.normal(rng, fMean, fStd));
     }
 
@@ -231,6 +254,10 @@ public final class Init {
             throw new IllegalArgumentException("b: got " + b + ", expected > a (" + a + ")");
         }
         requireRng(rng);
+        if (OnDevice.is(tensor)) {
+            OnDevice.run(tensor, cuda -> DeviceInit.truncNormal(cuda, tensor, 0, rng.seed(), rng.stream(), mean, std, a, b));
+            return;
+        }
         Fill.run(backend, tensor, Samplers.truncNormal(rng, mean, std, a, b));
     }
 

@@ -3,8 +3,9 @@ package dev.fusedstep.init;
 /**
  * The per-element sampling formulas. Element {@code i} uses word {@code i % 4} of the Philox
  * block for counter {@code (i / 4, stream)} (the normal uses the words in pairs), so its value
- * depends only on (seed, stream, i). Each formula is written down once here; a GPU twin must
- * follow the same operations in the same order.
+ * depends only on (seed, stream, i). Each formula is written down once here; the GPU twin,
+ * native/src/main/cuda/tensor/init.cu, follows the same operations in the same order (checked
+ * bit for bit by HostEmulationInitTest and, on a GPU, CudaInitTest): change both together.
  */
 final class Samplers {
     private Samplers() {}

@@ -55,6 +55,34 @@ public final class CudaBackend implements AutoCloseable {
         return new Availability(true, probe.reason() + "; kernels from " + fatbin.source(), probe, fatbin);
     }
 
+    private static final Map<Integer, CudaBackend> SHARED = new HashMap<>();
+
+    /**
+     * The JVM's backend on device {@code ordinal}, opened on first use and closed when the JVM
+     * exits: for callers that hold no backend of their own (the initializers on a device tensor,
+     * the conformance replay, the GPU tests). Opening a context per call would dominate the work.
+     *
+     * @throws IllegalStateException with {@link #availability()}'s reason where CUDA cannot run here
+     */
+    public static CudaBackend shared(int ordinal) {
+        synchronized (SHARED) {
+            CudaBackend b = SHARED.get(ordinal);
+            if (b == null) {
+                CudaBackend opened = open(ordinal);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        opened.close();
+                    } catch (RuntimeException ignored) {
+                        // the process is ending; the driver reclaims everything
+                    }
+                }));
+                SHARED.put(ordinal, opened);
+                b = opened;
+            }
+            return b;
+        }
+    }
+
     private final int ordinal;
     private final CudaDeviceInfo info;
     private final Arena imageArena;

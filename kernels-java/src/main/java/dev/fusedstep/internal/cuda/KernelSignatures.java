@@ -32,6 +32,11 @@ public final class KernelSignatures {
         m.put("fs_norm_finish", "plidpp");
         m.put("fs_clip_coefficient", "pdp");
         m.put("fs_multiply_scalars", "ppp");
+        // initializers: out, n, first, dtype, seed, stream, then the sampler's parameters
+        m.put("fs_init_uniform", "pllillff");
+        m.put("fs_init_normal", "pllillff");
+        m.put("fs_init_trunc_normal", "pllilldddd");
+        m.put("fs_init_constant", "plif");
         ALL = Map.copyOf(m);
     }
 

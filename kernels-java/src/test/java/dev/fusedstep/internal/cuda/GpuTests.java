@@ -16,23 +16,11 @@ import java.util.Random;
 final class GpuTests {
     private GpuTests() {}
 
-    private static CudaBackend shared;
-
     /** The backend, or a skipped test that says why there is none. */
-    static synchronized CudaBackend backend() {
+    static CudaBackend backend() {
         CudaBackend.Availability a = CudaBackend.availability();
         assumeTrue(a.available(), () -> "no GPU backend here: " + a.reason());
-        if (shared == null) {
-            shared = CudaBackend.open(0);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    shared.close();
-                } catch (RuntimeException ignored) {
-                    // the process is ending; the driver reclaims everything
-                }
-            }));
-        }
-        return shared;
+        return CudaBackend.shared(0);
     }
 
     /** A device copy of {@code values}. */

@@ -36,6 +36,12 @@ final class HostEmulation {
     private final MethodHandle clipCoefficient;
     private final MethodHandle scale;
     private final MethodHandle clamp;
+    private final MethodHandle initUniform;
+    private final MethodHandle initNormal;
+    private final MethodHandle initTruncNormal;
+    private final MethodHandle initConstant;
+    private final MethodHandle exp;
+    private final MethodHandle log;
 
     private HostEmulation(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
@@ -53,6 +59,19 @@ final class HostEmulation {
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
         clamp = linker.downcallHandle(lib.find("fs_host_clamp").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT));
+        // (grid, block, out, n, first, dtype, seed, stream, then the sampler's parameters)
+        FunctionDescriptor init = FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT,
+                JAVA_LONG, JAVA_LONG);
+        initUniform = linker.downcallHandle(lib.find("fs_host_init_uniform").orElseThrow(),
+                init.appendArgumentLayouts(JAVA_FLOAT, JAVA_FLOAT));
+        initNormal = linker.downcallHandle(lib.find("fs_host_init_normal").orElseThrow(),
+                init.appendArgumentLayouts(JAVA_FLOAT, JAVA_FLOAT));
+        initTruncNormal = linker.downcallHandle(lib.find("fs_host_init_trunc_normal").orElseThrow(),
+                init.appendArgumentLayouts(JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE));
+        initConstant = linker.downcallHandle(lib.find("fs_host_init_constant").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_FLOAT));
+        exp = linker.downcallHandle(lib.find("fs_host_exp").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
+        log = linker.downcallHandle(lib.find("fs_host_log").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
     }
 
     private static String unavailable;
@@ -161,6 +180,63 @@ final class HostEmulation {
     void clamp(int grid, int block, MemorySegment table, int rows, long chunks, float lo, float hi) {
         try {
             clamp.invokeExact(grid, block, table, rows, chunks, lo, hi);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_init_uniform<<<grid, block>>>(out, n, first, dtype, seed, stream, a, b); dtype as DeviceInit codes it. */
+    void initUniform(int grid, int block, MemorySegment out, long n, long first, int dtype, long seed, long stream,
+            float a, float b) {
+        try {
+            initUniform.invokeExact(grid, block, out, n, first, dtype, seed, stream, a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_init_normal<<<grid, block>>>(out, n, first, dtype, seed, stream, mean, std). */
+    void initNormal(int grid, int block, MemorySegment out, long n, long first, int dtype, long seed, long stream,
+            float mean, float std) {
+        try {
+            initNormal.invokeExact(grid, block, out, n, first, dtype, seed, stream, mean, std);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_init_trunc_normal<<<grid, block>>>(out, n, first, dtype, seed, stream, mean, std, a, b). */
+    void initTruncNormal(int grid, int block, MemorySegment out, long n, long first, int dtype, long seed, long stream,
+            double mean, double std, double a, double b) {
+        try {
+            initTruncNormal.invokeExact(grid, block, out, n, first, dtype, seed, stream, mean, std, a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fs_init_constant<<<grid, block>>>(out, n, dtype, value). */
+    void initConstant(int grid, int block, MemorySegment out, long n, int dtype, float value) {
+        try {
+            initConstant.invokeExact(grid, block, out, n, dtype, value);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The kernels' port of fdlibm's exp (StrictMath.exp's bits). */
+    double exp(double x) {
+        try {
+            return (double) exp.invokeExact(x);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The kernels' port of fdlibm's log (StrictMath.log's bits). */
+    double log(double x) {
+        try {
+            return (double) log.invokeExact(x);
         } catch (Throwable t) {
             throw rethrow(t);
         }
