@@ -85,7 +85,9 @@ final class MlpTraining {
                 }
             }
             Precision precision = entry.bf16() ? Precision.masterWeights() : Precision.defaults();
-            try (Optimizer opt = Optimizer.builder().group(entry.rule(), precision, params).build()) {
+            // One thread: 2,121 parameters are far below one 16K-element chunk, so handing them to
+            // worker threads would cost more than the step itself (the bits are the same either way).
+            try (Optimizer opt = Optimizer.builder().threads(1).group(entry.rule(), precision, params).build()) {
                 LrScheduler scheduler = new LrScheduler(opt, schedule(steps));
                 GradScaler scaler = new GradScaler();
                 long start = System.nanoTime();

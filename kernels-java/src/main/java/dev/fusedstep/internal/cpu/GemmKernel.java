@@ -6,13 +6,15 @@ import static dev.fusedstep.internal.cpu.Lanes.LE;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * The CPU loops of {@code dev.fusedstep.linalg.Gemm} (arguments already checked there). Row-major
  * float32: {@code C[i][j] = alpha * sum_p opA(i, p) * opB(p, j) + beta * C[i][j]}, the sum in
  * {@code p} order from zero with fused multiply-adds. The vector loop keeps one accumulator per
  * lane of a row of C and broadcasts {@code opA(i, p)}, so every lane does exactly the scalar
- * loop's operations and the two give the same bits.
+ * loop's operations and the two give the same bits (the last {@code n % L} columns of a row run
+ * in masked lanes).
  *
  * <p>Both loops read {@code opB} row by row ({@code B[p][j..j+L)} contiguous); a transposed B is
  * first copied into that layout in a per-thread panel, kept and reused between calls.
@@ -79,7 +81,7 @@ public final class GemmKernel {
         }
     }
 
-    /** C[i][j]: the scalar loop, and the vector loop's column tail. */
+    /** C[i][j] by the scalar loop. */
     static void element(boolean transA, int m, int n, int k, float alpha, MemorySegment a, MemorySegment rowsOfB,
             float beta, MemorySegment c, long i, long j) {
         float acc = 0f;
@@ -99,6 +101,7 @@ public final class GemmKernel {
                 float beta, MemorySegment c) {
             int wide = n - n % (4 * L);
             int narrow = n - n % L;
+            VectorMask<Float> tail = F.indexInRange(narrow, n);
             for (int i = 0; i < m; i++) {
                 int j = 0;
                 // Four accumulators share each broadcast of opA(i, p).
@@ -126,8 +129,13 @@ public final class GemmKernel {
                     }
                     store(c, ((long) i * n + j) * BYTES, s, alpha, beta);
                 }
-                for (; j < n; j++) {
-                    element(transA, m, n, k, alpha, a, rowsOfB, beta, c, i, j);
+                if (j < n) { // the last n % L columns: masked lanes, the same per-lane operations
+                    FloatVector s = FloatVector.zero(F);
+                    for (long p = 0; p < k; p++) {
+                        FloatVector x = FloatVector.broadcast(F, opA(a, transA, m, k, i, p));
+                        s = x.fma(FloatVector.fromMemorySegment(F, rowsOfB, (p * n + j) * BYTES, LE, tail), s);
+                    }
+                    store(c, ((long) i * n + j) * BYTES, s, alpha, beta, tail);
                 }
             }
         }
@@ -139,6 +147,15 @@ public final class GemmKernel {
                 r = FloatVector.fromMemorySegment(F, c, offset, LE).fma(FloatVector.broadcast(F, beta), r);
             }
             r.intoMemorySegment(c, offset, LE);
+        }
+
+        /** {@link #store} in the lanes of {@code mask} only. */
+        private static void store(MemorySegment c, long offset, FloatVector sum, float alpha, float beta, VectorMask<Float> mask) {
+            FloatVector r = sum.mul(alpha);
+            if (beta != 0f) {
+                r = FloatVector.fromMemorySegment(F, c, offset, LE, mask).fma(FloatVector.broadcast(F, beta), r);
+            }
+            r.intoMemorySegment(c, offset, LE, mask);
         }
     }
 }
