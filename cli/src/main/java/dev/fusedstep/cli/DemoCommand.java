@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,6 +29,10 @@ final class DemoCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.print(DemoOptions.USAGE);
+            return 0;
+        }
         DemoOptions o;
         try {
             o = DemoOptions.parse(args);

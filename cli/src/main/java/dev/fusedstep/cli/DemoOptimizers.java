@@ -36,7 +36,7 @@ final class DemoOptimizers {
         add("sgd", "SGD", new SGD().withLr(0.05), false, "");
         add("sgd-momentum", "SGD momentum", new SGD().withLr(0.01).withMomentum(0.9), false, "momentum 0.9");
         add("sgd-nesterov", "SGD nesterov", new SGD().withLr(0.01).withMomentum(0.9).withNesterov(true), false, "momentum 0.9, nesterov");
-        add("adagrad", "Adagrad", new Adagrad().withLr(0.05), false, "");
+        add("adagrad", "Adagrad", new Adagrad().withLr(0.01), false, "");
         add("rmsprop", "RMSprop", new RMSprop().withLr(1e-3), false, "");
         add("adam", "Adam", new Adam().withLr(3e-3), false, "");
         add("adamw", "AdamW", new AdamW().withLr(3e-3), false, "weight_decay 0.01");

@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 record DemoOptions(String device, int steps, long seed, Path out, List<DemoOptimizers.Entry> optimizers, boolean check) {
 
-    static final int DEFAULT_STEPS = 500;
+    static final int DEFAULT_STEPS = 400;
     static final Path DEFAULT_OUT = Path.of("fusedstep-demo-out");
     static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
 

@@ -39,8 +39,9 @@ final class MlpSection {
         out.println();
         Table table = summary(results);
         out.print(table.text("   "));
-        out.println("   (step ms: time in gradient clipping and the fused optimizer step, all steps together;"
-                + " the rest is the forward and backward passes)");
+        out.println(RegressionSection.wrap("(steps/s: the whole training step, forward and backward passes included;"
+                + " clip ms and step ms: all steps' time in GradClipping.clipGradNorm and in the fused optimizer step,"
+                + " for AdamW BF16 in GradScaler.step, which clips, unscales and steps)", "   "));
         out.println();
 
         List<Chart.Series> losses = new ArrayList<>();
@@ -54,9 +55,8 @@ final class MlpSection {
         for (int t = 0; t < factor.length; t++) {
             factor[t] = first.lr()[t] / first.entry().rule().lr();
         }
-        String lrChart = charts.write(new Chart("Learning-rate schedule: linear warm-up, then cosine (x peak lr)", "step",
-                "lr / peak lr", false, List.of(new Chart.Series("SequentialLR(LinearLR, CosineAnnealingLR)", factor))),
-                "lr_schedule");
+        String lrChart = charts.write(new Chart("Learning rate: SequentialLR(LinearLR, CosineAnnealingLR)", "step",
+                "lr / peak lr", false, List.of(new Chart.Series("warm-up, cosine", factor))), "lr_schedule");
         return new HtmlReport.Section("MLP, every optimizer", List.of(setup), table, List.of(lossChart, lrChart));
     }
 
@@ -70,9 +70,10 @@ final class MlpSection {
             rows.add(List.of(r.entry().label(), DemoCommand.num(r.entry().rule().lr()),
                     String.format(Locale.ROOT, "%.6f", r.loss()[0]), String.format(Locale.ROOT, "%.6f", r.finalLoss()),
                     String.format(Locale.ROOT, "%.0f", r.stepsPerSecond()),
+                    r.entry().bf16() ? "in step" : String.format(Locale.ROOT, "%.1f", r.clipNanos() / 1e6),
                     String.format(Locale.ROOT, "%.1f", r.stepNanos() / 1e6), note));
         }
-        return new Table(List.of("optimizer", "peak lr", "first loss", "final loss", "steps/s", "step ms", "note"), rows,
-                List.of(2, 3, 4, 5));
+        return new Table(List.of("optimizer", "peak lr", "first loss", "final loss", "steps/s", "clip ms", "step ms", "note"),
+                rows, List.of(2, 3, 4, 5, 6));
     }
 }

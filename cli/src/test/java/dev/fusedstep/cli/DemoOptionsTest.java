@@ -46,6 +46,13 @@ class DemoOptionsTest {
     }
 
     @Test
+    void helpPrintsTheOptions() {
+        MainTest.Result r = MainTest.run("demo", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--optimizers  comma separated, from: sgd, sgd-momentum,"), r.out());
+    }
+
+    @Test
     void unknownOptimizer() {
         refused("--optimizers: got unknown optimizer 'lion', expected a comma separated list of sgd,", "--optimizers", "sgd,lion");
         refused("--optimizers: got unknown optimizer ''", "--optimizers", "");

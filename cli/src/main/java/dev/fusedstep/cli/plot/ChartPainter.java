@@ -76,7 +76,7 @@ final class ChartPainter {
         }
     }
 
-    /** A tick value as a short label: 0.001, 0.25, 1e-05, 300. */
+    /** A tick value as a short label: 0.001, 0.25, 1e-5, 300. */
     static String label(double v) {
         if (v == 0) {
             return "0";
