@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The runs the demo compares on the MLP, by the names {@code --optimizers} takes: every optimizer
@@ -74,10 +73,5 @@ final class DemoOptimizers {
             }
         }
         return out;
-    }
-
-    /** The labels of {@code entries}, for messages. */
-    static String labels(List<Entry> entries) {
-        return entries.stream().map(Entry::label).collect(Collectors.joining(", "));
     }
 }
