@@ -25,7 +25,11 @@ final class LinearRegression {
     /** x uniform in [-1, 1), y = 3x + N(0, 0.01^2), as float32 like a framework's tensors. */
     record Data(float[] x, float[] y) {
         static Data generate() {
-            Random rng = new Random(SEED);
+            return generate(SEED);
+        }
+
+        static Data generate(long seed) {
+            Random rng = new Random(seed);
             float[] x = new float[POINTS];
             float[] y = new float[POINTS];
             for (int i = 0; i < POINTS; i++) {
@@ -63,8 +67,25 @@ final class LinearRegression {
 
     private LinearRegression() {}
 
-    /** Trains {@code w = b = 0} for {@code steps} steps of {@code rule}. */
+    /** Trains {@code w = b = 0} for {@code steps} full-batch steps of {@code rule}. */
     static Fit train(OptimizerRule rule, Data data, int steps) {
+        return train(rule, data, steps, data.x().length, SEED);
+    }
+
+    /**
+     * Trains {@code w = b = 0} for {@code steps} steps of {@code rule}, each on the next
+     * {@code batch} points of an order shuffled every pass over the data ({@code batch} = all
+     * points: full-batch gradient descent; 1: stochastic). The recorded loss is always over all
+     * points, so the three kinds compare on one scale.
+     */
+    static Fit train(OptimizerRule rule, Data data, int steps, int batch, long seed) {
+        int n = data.x().length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random shuffle = new Random(seed);
+        int next = n; // start with a shuffle (a full batch needs none: its gradient is order-independent)
         float[] w = {0f};
         float[] gradW = new float[1];
         double[] loss = new double[steps + 1];
@@ -78,13 +99,20 @@ final class LinearRegression {
                     .group(rule, Param.of("w", Tensor.of(w, 1), Tensor.of(gradW, 1)), Param.of("b", b, gradB))
                     .build()) {
                 for (int t = 0; ; t++) {
-                    double[] g = lossAndGradients(data, w[0], b.getFloat(0));
-                    loss[t] = g[0];
+                    loss[t] = lossAndGradients(data, w[0], b.getFloat(0))[0];
                     ws[t] = w[0];
                     bs[t] = b.getFloat(0);
                     if (t == steps) {
                         break;
                     }
+                    if (next + batch > n) {
+                        if (batch < n) {
+                            shuffle(order, shuffle);
+                        }
+                        next = 0;
+                    }
+                    double[] g = lossAndGradients(data, order, next, batch, w[0], b.getFloat(0));
+                    next += batch;
                     gradW[0] = (float) g[1];
                     gradB.setFloat(0, (float) g[2]);
                     opt.step();
@@ -94,17 +122,36 @@ final class LinearRegression {
         return new Fit(loss, ws, bs);
     }
 
-    /** {loss, dloss/dw, dloss/db} of the mean squared error, accumulated in double. */
+    /** {loss, dloss/dw, dloss/db} of the mean squared error over all points, accumulated in double. */
     static double[] lossAndGradients(Data data, double w, double b) {
+        int[] all = new int[data.x().length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return lossAndGradients(data, all, 0, all.length, w, b);
+    }
+
+    /** The same over the {@code count} points {@code order[from..from+count)}. */
+    static double[] lossAndGradients(Data data, int[] order, int from, int count, double w, double b) {
         double sum = 0, dw = 0, db = 0;
-        int n = data.x().length;
-        for (int i = 0; i < n; i++) {
+        for (int k = from; k < from + count; k++) {
+            int i = order[k];
             double r = w * data.x()[i] + b - data.y()[i];
             sum += r * r;
             dw += r * data.x()[i];
             db += r;
         }
-        return new double[] {sum / n, 2 * dw / n, 2 * db / n};
+        return new double[] {sum / count, 2 * dw / count, 2 * db / count};
+    }
+
+    /** Fisher-Yates. */
+    private static void shuffle(int[] a, Random rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
     }
 
     static Exact leastSquares(Data data) {

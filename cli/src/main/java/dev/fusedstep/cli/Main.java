@@ -11,7 +11,8 @@ public final class Main {
             usage: fusedstep <command> [arguments]
 
             commands:
-              demo                 train a linear regression with AdamW, then compare every optimizer
+              demo [--help for options]  linear regression, then a small MLP trained with every optimizer:
+                                   tables, progress, charts (SVG, PNG) and an HTML page; --check: PyTorch match
               info                 Java version, Vector API use, worker threads and GPU state here
               conformance DIR...   replay PyTorch optimizer trajectories (*.safetensors) and compare errors
               bench [--quick] [--json FILE]  JMH benchmarks (see bench/README.md)

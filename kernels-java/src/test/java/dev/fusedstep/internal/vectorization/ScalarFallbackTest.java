@@ -1,5 +1,6 @@
 package dev.fusedstep.internal.vectorization;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fusedstep.Tensor;
+import dev.fusedstep.linalg.Gemm;
 import dev.fusedstep.optim.AdamW;
 import dev.fusedstep.optim.Optimizer;
 import dev.fusedstep.optim.Param;
@@ -36,5 +38,9 @@ class ScalarFallbackTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizer.builder().vectorized(true)
                 .group(new AdamW(), Param.of("w", Tensor.of(p), Tensor.of(g))).build());
         assertTrue(e.getMessage().contains("vectorized"), e.getMessage());
+
+        float[] c = new float[1];
+        Gemm.matmul(Tensor.of(new float[] {1, 2}, 1, 2), Tensor.of(new float[] {3, 4}, 2, 1), Tensor.of(c, 1, 1));
+        assertEquals(11f, c[0], "the GEMM's scalar loop");
     }
 }
