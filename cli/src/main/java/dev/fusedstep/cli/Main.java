@@ -35,6 +35,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "conformance" -> ConformanceCommand.run(rest);
+                case "inspect" -> InspectCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "help", "-h", "--help" -> {
                     out.print(USAGE);
