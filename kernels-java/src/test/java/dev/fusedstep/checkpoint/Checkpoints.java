@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Test-side reading and forging of checkpoint bytes, written from the format's description (not
@@ -39,14 +40,18 @@ final class Checkpoints {
 
     /** The file with its crc32c checksum recomputed, as a forger (or a buggy writer) would. */
     static byte[] restamped(byte[] file) {
+        return restamped(file, "crc32c", new CRC32C());
+    }
+
+    /** The file with its {@code algorithm} checksum (the header must already name it) recomputed with {@code crc}. */
+    static byte[] restamped(byte[] file, String algorithm, Checksum crc) {
         String header = header(file);
-        int at = header.indexOf("\"crc32c:") + "\"crc32c:".length();
+        int at = header.indexOf("\"" + algorithm + ":") + algorithm.length() + 2;
         byte[] out = file.clone();
         for (int i = 0; i < 8; i++) {
             out[8 + at + i] = '0';
         }
-        CRC32C crc = new CRC32C();
-        crc.update(out);
+        crc.update(out, 0, out.length);
         byte[] digits = HexFormat.of().toHexDigits((int) crc.getValue()).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(digits, 0, out, 8 + at, 8);
         return out;
