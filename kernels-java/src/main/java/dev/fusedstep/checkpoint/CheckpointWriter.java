@@ -45,6 +45,10 @@ final class CheckpointWriter {
                 throw new IllegalArgumentException("items: tensor '" + it.spec().name() + "' has "
                         + it.source().segment().byteSize() + " bytes, expected " + it.spec().byteSize());
             }
+            if (!it.source().segment().scope().isAlive()) {
+                throw new IllegalStateException("items: tensor '" + it.spec().name() + "' is freed, expected live memory");
+            }
+            HostTransfer.forDevice(it.source().device()); // state no transfer can read is refused before the file is touched
             specs.add(it.spec());
         }
         ByteBuffer headBuffer = SafeTensors.header(specs, meta);
