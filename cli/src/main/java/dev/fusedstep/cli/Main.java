@@ -15,6 +15,9 @@ public final class Main {
                                    tables, progress, charts (SVG, PNG) and an HTML page; --check: PyTorch match
               info                 Java version, Vector API use, worker threads and GPU state here
               conformance DIR...   replay PyTorch optimizer trajectories (*.safetensors) and compare errors
+                                   (--device cuda: on the GPU)
+              inspect FILE         what a checkpoint holds (groups, tensors, steps, schedule, scaler) and
+                                   whether its checksum holds
               bench [--quick] [--json FILE]  JMH benchmarks (see bench/README.md)
               help                 this text
             """;
@@ -36,6 +39,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "info" -> InfoCommand.run(rest, out, err);
                 case "conformance" -> ConformanceCommand.run(rest);
+                case "inspect" -> InspectCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "help", "-h", "--help" -> {
                     out.print(USAGE);

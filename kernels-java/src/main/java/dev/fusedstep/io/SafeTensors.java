@@ -49,13 +49,16 @@ public final class SafeTensors implements AutoCloseable {
 
     private final Path path;
     private final Arena arena;
+    private final MemorySegment file;
     private final MemorySegment data;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafeTensors(Path path, Arena arena, MemorySegment data, Map<String, Entry> entries, Map<String, String> metadata) {
+    private SafeTensors(Path path, Arena arena, MemorySegment file, MemorySegment data, Map<String, Entry> entries,
+            Map<String, String> metadata) {
         this.path = path;
         this.arena = arena;
+        this.file = file;
         this.data = data;
         this.entries = entries;
         this.metadata = metadata;
@@ -97,7 +100,7 @@ public final class SafeTensors implements AutoCloseable {
                 }
             }
             checkTiling(path, entries.values(), data.byteSize());
-            return new SafeTensors(path, arena, data, Collections.unmodifiableMap(entries), metadata);
+            return new SafeTensors(path, arena, file, data, Collections.unmodifiableMap(entries), metadata);
         } catch (IOException | RuntimeException | Error ex) {
             arena.close();
             throw ex;
@@ -107,6 +110,25 @@ public final class SafeTensors implements AutoCloseable {
     /** The file this was opened from. */
     public Path path() {
         return path;
+    }
+
+    /**
+     * The whole file as mapped, read-only: the length, the header and the data region, valid
+     * until {@link #close()}. What a checksum over the file reads.
+     */
+    public MemorySegment bytes() {
+        return file;
+    }
+
+    /** Where the data region starts in the file: 8 plus the header's length. */
+    public long dataStart() {
+        return file.byteSize() - data.byteSize();
+    }
+
+    /** Tensor {@code name}'s {@code data_offsets}: its first and one-past-last byte in the data region. */
+    public long[] dataOffsets(String name) {
+        Entry e = entry(name);
+        return new long[] {e.begin(), e.end()};
     }
 
     /** Tensor names in header order (metadata excluded). */
@@ -337,48 +359,19 @@ public final class SafeTensors implements AutoCloseable {
         if (tensors == null) {
             throw new IllegalArgumentException("tensors: got null, expected a map of name to tensor");
         }
-        Map<String, Object> header = new LinkedHashMap<>();
-        if (metadata != null && !metadata.isEmpty()) {
-            Map<String, Object> meta = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : metadata.entrySet()) {
-                if (e.getKey() == null || e.getValue() == null) {
-                    throw new IllegalArgumentException("metadata: got a null key or value (" + e.getKey() + " = "
-                            + e.getValue() + "), expected strings");
-                }
-                meta.put(e.getKey(), e.getValue());
-            }
-            header.put(METADATA_KEY, meta);
-        }
-        long offset = 0;
+        List<TensorSpec> specs = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
             Tensor t = e.getValue();
-            if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
-                throw new IllegalArgumentException("tensors: got the name " + (name == null ? "null" : "\"" + name + "\"")
-                        + ", expected a non-empty name other than " + METADATA_KEY);
-            }
             if (t == null) {
                 throw new IllegalArgumentException("tensors['" + name + "']: got null, expected a tensor");
             }
             if (!t.device().equals(Device.CPU)) {
                 throw new IllegalArgumentException("tensors['" + name + "']: got a tensor on " + t.device() + ", expected cpu");
             }
-            long bytes = t.segment().byteSize();
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", t.dtype().name());
-            info.put("shape", t.shape());
-            info.put("data_offsets", new long[] {offset, offset + bytes});
-            header.put(name, info);
-            offset += bytes;
+            specs.add(new TensorSpec(name, t.dtype(), t.shape()));
         }
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) & ~7;
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-            head.put((byte) ' ');
-        }
-        head.flip();
+        ByteBuffer head = header(specs, metadata);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
@@ -403,6 +396,58 @@ public final class SafeTensors implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The bytes that start a safetensors file holding {@code tensors} in this order (their data
+     * to follow back to back) and {@code metadata} (may be null or empty): the 8-byte
+     * little-endian length, then the JSON header padded with spaces to a multiple of 8 bytes so
+     * that the data starts aligned. Returned ready to write (position 0).
+     */
+    public static ByteBuffer header(List<TensorSpec> tensors, Map<String, String> metadata) {
+        if (tensors == null) {
+            throw new IllegalArgumentException("tensors: got null, expected a list of tensor specs");
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException("metadata: got a null key or value (" + e.getKey() + " = "
+                            + e.getValue() + "), expected strings");
+                }
+                meta.put(e.getKey(), e.getValue());
+            }
+            header.put(METADATA_KEY, meta);
+        }
+        long offset = 0;
+        for (TensorSpec t : tensors) {
+            if (t == null) {
+                throw new IllegalArgumentException("tensors: got a null spec, expected name, dtype and shape");
+            }
+            if (t.name().equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("tensors: got the name \"" + METADATA_KEY
+                        + "\", expected another name (it is the metadata's key)");
+            }
+            if (header.containsKey(t.name())) {
+                throw new IllegalArgumentException("tensors: got the name \"" + t.name() + "\" twice, expected unique names");
+            }
+            long bytes = t.byteSize();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", t.dtype().name());
+            info.put("shape", t.shape());
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(t.name(), info);
+            offset += bytes;
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) & ~7;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        return head.flip();
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

@@ -3,14 +3,17 @@ package dev.fusedstep.optim;
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.cast.Casts;
+import dev.fusedstep.checkpoint.TrainingState;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cpu.OptimizerKernel;
 import dev.fusedstep.internal.cpu.StepTarget;
 import dev.fusedstep.internal.cpu.WorkerPool;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,7 +92,7 @@ public final class Optimizer implements AutoCloseable {
         List<ParamGroup> gs = new ArrayList<>();
         for (int g = 0; g < b.groups.size(); g++) {
             int gi = g;
-            ParamGroup group = new ParamGroup(b.groups.get(g).rule, b.groups.get(g).params,
+            ParamGroup group = new ParamGroup(b.groups.get(g).rule, b.groups.get(g).precision, b.groups.get(g).params,
                     () -> groupKernels[gi] = OptimizerKernel.forRule(groups().get(gi).rule()));
             gs.add(group);
             groupKernels[g] = OptimizerKernel.forRule(group.rule());
@@ -276,6 +279,38 @@ public final class Optimizer implements AutoCloseable {
     /** The scalar state ({@code step}, {@code mu_product}) of parameter {@code paramName}. */
     public ScalarState scalarState(String paramName) {
         return scalarStates[indexOf(paramName)];
+    }
+
+    /**
+     * Resumes parameter {@code paramName} at {@code saved}'s step count and {@code mu_product}
+     * (what a checkpoint load does; the state buffers are written through {@link #states}).
+     */
+    public void restoreScalarState(String paramName, ScalarState saved) {
+        if (saved == null) {
+            throw new IllegalArgumentException("saved: got null, expected a ScalarState");
+        }
+        scalarStates[indexOf(paramName)].copyFrom(saved);
+    }
+
+    /** Whether {@link #close()} has not been called: the state buffers are readable and writable. */
+    public boolean isOpen() {
+        return arena.scope().isAlive();
+    }
+
+    /**
+     * Writes this optimizer's whole state (buffers, master weights, step counts, hyperparameters)
+     * to a safetensors checkpoint at {@code path}, atomically; see {@link TrainingState}.
+     */
+    public void save(Path path) throws IOException {
+        TrainingState.of(this).save(path);
+    }
+
+    /**
+     * Restores the state {@link #save} wrote, after checking the whole file (checksum, header,
+     * that it matches this optimizer); on any error nothing is changed.
+     */
+    public void load(Path path) throws IOException {
+        TrainingState.of(this).load(path);
     }
 
     /** Worker threads a step runs on, the caller included. */

@@ -9,11 +9,13 @@ import java.util.List;
  */
 public final class ParamGroup {
     private final List<Param> params;
+    private final Precision precision;
     private volatile OptimizerRule rule;
     private final Runnable onRuleChange;
 
-    ParamGroup(OptimizerRule rule, List<Param> params, Runnable onRuleChange) {
+    ParamGroup(OptimizerRule rule, Precision precision, List<Param> params, Runnable onRuleChange) {
         this.rule = rule;
+        this.precision = precision;
         this.params = List.copyOf(params);
         this.onRuleChange = onRuleChange;
     }
@@ -24,6 +26,11 @@ public final class ParamGroup {
 
     public List<Param> params() {
         return params;
+    }
+
+    /** How the group stores its numbers (fixed when the optimizer is built). */
+    public Precision precision() {
+        return precision;
     }
 
     /** Replaces the rule for the following steps; it must be the same optimizer with the same state names. */

@@ -4,6 +4,7 @@ import dev.fusedstep.io.Json;
 import dev.fusedstep.io.JsonException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,81 @@ public final class PyTorchRules {
                     + ", expected a JSON object of keyword arguments (" + ex.getMessage() + ")", ex);
         }
         return fromPyTorch(className, kwargs);
+    }
+
+    /**
+     * The keyword arguments of {@code rule} under PyTorch's names, in the order of its
+     * constructor: the inverse of {@link #fromPyTorch(String, Map)}, which gives back an equal
+     * rule. A PyTorch optimizer's {@code param_groups} hold the same keys.
+     */
+    public static Map<String, Object> toPyTorch(OptimizerRule rule) {
+        if (rule == null) {
+            throw new IllegalArgumentException("rule: got null, expected an optimizer rule");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", rule.lr());
+        switch (rule) {
+            case SGD r -> {
+                m.put("momentum", r.momentum());
+                m.put("dampening", r.dampening());
+                m.put("weight_decay", r.weightDecay());
+                m.put("nesterov", r.nesterov());
+                m.put("maximize", r.maximize());
+            }
+            case Adagrad r -> {
+                m.put("lr_decay", r.lrDecay());
+                m.put("weight_decay", r.weightDecay());
+                m.put("initial_accumulator_value", r.initialAccumulatorValue());
+                m.put("eps", r.eps());
+                m.put("maximize", r.maximize());
+            }
+            case RMSprop r -> {
+                m.put("alpha", r.alpha());
+                m.put("eps", r.eps());
+                m.put("weight_decay", r.weightDecay());
+                m.put("momentum", r.momentum());
+                m.put("centered", r.centered());
+                m.put("maximize", r.maximize());
+            }
+            case Adam r -> {
+                adamFamily(m, r.beta1(), r.beta2(), r.eps(), r.weightDecay());
+                m.put("amsgrad", r.amsgrad());
+                m.put("maximize", r.maximize());
+            }
+            case AdamW r -> {
+                adamFamily(m, r.beta1(), r.beta2(), r.eps(), r.weightDecay());
+                m.put("amsgrad", r.amsgrad());
+                m.put("maximize", r.maximize());
+            }
+            case Adamax r -> {
+                adamFamily(m, r.beta1(), r.beta2(), r.eps(), r.weightDecay());
+                m.put("maximize", r.maximize());
+            }
+            case NAdam r -> {
+                adamFamily(m, r.beta1(), r.beta2(), r.eps(), r.weightDecay());
+                m.put("momentum_decay", r.momentumDecay());
+                m.put("decoupled_weight_decay", r.decoupledWeightDecay());
+                m.put("maximize", r.maximize());
+            }
+            case RAdam r -> {
+                adamFamily(m, r.beta1(), r.beta2(), r.eps(), r.weightDecay());
+                m.put("decoupled_weight_decay", r.decoupledWeightDecay());
+                m.put("maximize", r.maximize());
+            }
+            case Adadelta r -> {
+                m.put("rho", r.rho());
+                m.put("eps", r.eps());
+                m.put("weight_decay", r.weightDecay());
+                m.put("maximize", r.maximize());
+            }
+        }
+        return m;
+    }
+
+    private static void adamFamily(Map<String, Object> m, double beta1, double beta2, double eps, double wd) {
+        m.put("betas", List.of(beta1, beta2));
+        m.put("eps", eps);
+        m.put("weight_decay", wd);
     }
 
     private static SGD sgd(Args a) {

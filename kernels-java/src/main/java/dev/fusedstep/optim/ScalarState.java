@@ -43,6 +43,12 @@ public final class ScalarState {
         muProduct = (float) (muProduct * (float) mu);
     }
 
+    /** Takes {@code other}'s values (resuming an optimizer-owned state from a checkpoint). */
+    void copyFrom(ScalarState other) {
+        step = other.step;
+        muProduct = other.muProduct;
+    }
+
     @Override
     public String toString() {
         return "ScalarState[step=" + step + ", mu_product=" + muProduct + "]";

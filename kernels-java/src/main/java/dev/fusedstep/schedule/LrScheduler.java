@@ -73,6 +73,44 @@ public final class LrScheduler {
         return baseLrs[group];
     }
 
+    /** A copy of every group's base lr, in group order. */
+    public double[] baseLrs() {
+        return baseLrs.clone();
+    }
+
+    /** The schedule this scheduler applies. */
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Checks that {@code lastStep} and {@code baseLrs} (one per group, as {@link #baseLr} gives
+     * them) could be resumed by {@link #resume}; throws naming the first that could not.
+     */
+    public void checkResumable(long lastStep, double[] baseLrs) {
+        LrSchedule.requireStep(lastStep);
+        if (baseLrs == null || baseLrs.length != this.baseLrs.length) {
+            throw new IllegalArgumentException("baseLrs: got " + (baseLrs == null ? "null" : baseLrs.length + " values")
+                    + ", expected " + this.baseLrs.length + " (one per group)");
+        }
+        for (int g = 0; g < baseLrs.length; g++) {
+            if (!(baseLrs[g] >= 0) || Double.isInfinite(baseLrs[g])) {
+                throw new IllegalArgumentException("baseLrs[" + g + "]: got " + baseLrs[g] + ", expected a finite lr >= 0");
+            }
+        }
+    }
+
+    /**
+     * Resumes at {@code lastStep} with the saved base lrs (a checkpoint's), and applies that
+     * step's lr, as PyTorch's {@code load_state_dict} followed by the next {@code step()} would see it.
+     */
+    public void resume(long lastStep, double[] baseLrs) {
+        checkResumable(lastStep, baseLrs);
+        System.arraycopy(baseLrs, 0, this.baseLrs, 0, baseLrs.length);
+        this.step = lastStep;
+        apply();
+    }
+
     private void apply() {
         OptionalDouble momentum = schedule.momentum(step);
         for (int g = 0; g < groups.size(); g++) {

@@ -110,4 +110,28 @@ public final class ReduceLROnPlateau {
     public long lastStep() {
         return lastStep;
     }
+
+    /** Steps of cooldown left after the last reduction. */
+    public long cooldownLeft() {
+        return cooldownLeft;
+    }
+
+    /** Checks counters for {@link #resume}; throws naming the first that is out of range. */
+    public static void checkResumable(double best, long badSteps, long cooldownLeft, long lastStep) {
+        if (Double.isNaN(best)) {
+            throw new IllegalArgumentException("best: got NaN, expected a metric value or an infinity");
+        }
+        Checks.nonNegative("num_bad_epochs", badSteps);
+        Checks.nonNegative("cooldown_counter", cooldownLeft);
+        Checks.nonNegative("last_epoch", lastStep);
+    }
+
+    /** Resumes the counters a checkpoint saved ({@link #best}, {@link #badSteps}, {@link #cooldownLeft}, {@link #lastStep}). */
+    public void resume(double best, long badSteps, long cooldownLeft, long lastStep) {
+        checkResumable(best, badSteps, cooldownLeft, lastStep);
+        this.best = best;
+        this.badSteps = badSteps;
+        this.cooldownLeft = cooldownLeft;
+        this.lastStep = lastStep;
+    }
 }
