@@ -75,7 +75,7 @@ public final class GradClipping {
             partial[c] = normType == INF ? NormKernel.maxAbs(g, d, from, to, vectorized)
                     : normType == L2 ? NormKernel.sumOfSquares(g, d, from, to, vectorized)
                     : NormKernel.sumOfPowers(g, d, from, to, normType);
-        }, shareable(backend, grads));
+        }, parallel(backend, grads));
         if (normType == INF) {
             double max = 0;
             for (double p : partial) {
@@ -134,7 +134,7 @@ public final class GradClipping {
             int t = tensorOf(firstChunk, c);
             long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
             work.run(grads.get(t).segment(), grads.get(t).dtype(), from, Math.min(from + CpuBackend.CHUNK, grads.get(t).numel()));
-        }, shareable(backend, grads));
+        }, parallel(backend, grads));
     }
 
     private static int chunks(Tensor t) {
@@ -155,7 +155,15 @@ public final class GradClipping {
         return lo;
     }
 
-    private static boolean shareable(CpuBackend backend, List<Tensor> grads) {
+    /** Whether the workers may share the pass: every segment reachable by them, and enough elements to split. */
+    private static boolean parallel(CpuBackend backend, List<Tensor> grads) {
+        long elements = 0;
+        for (Tensor g : grads) {
+            elements += g.numel();
+        }
+        if (elements < CpuBackend.MIN_PARALLEL_ELEMENTS) {
+            return false;
+        }
         for (Tensor g : grads) {
             if (!backend.pool().shareable(g.segment())) {
                 return false;

@@ -61,7 +61,11 @@ public final class Optimizer implements AutoCloseable {
     private final boolean ownsBackend;
     private final Arena arena;
     private final WorkerPool.Task chunkTask = this::runChunk;
-    /** False when a caller's buffer is confined to its thread: steps then run on that thread alone. */
+    /**
+     * False when a caller's buffer is confined to its thread, or when all parameters together
+     * are too few to be worth splitting ({@link CpuBackend#MIN_PARALLEL_ELEMENTS}): steps then
+     * run on the caller's thread alone.
+     */
     private final boolean parallel;
 
     private Optimizer(Builder b) {
@@ -108,7 +112,11 @@ public final class Optimizer implements AutoCloseable {
             ownsBackend = false;
         }
 
-        parallel = TensorChecks.shareable(backend.pool(), buffers);
+        long elements = 0;
+        for (Param p : all) {
+            elements += p.param().numel();
+        }
+        parallel = TensorChecks.shareable(backend.pool(), buffers) && elements >= CpuBackend.MIN_PARALLEL_ELEMENTS;
         arena = Arena.ofShared();
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];

@@ -15,6 +15,14 @@ public final class CpuBackend implements AutoCloseable {
      */
     public static final int CHUNK = 1 << 14;
 
+    /**
+     * Fewer elements than this in all, however many tensors they are spread over, and a
+     * multi-tensor pass runs on the caller's thread alone. Many small tensors make many chunks,
+     * but their work (a few microseconds) is less than waking workers that parked between
+     * training steps; two whole chunks are the least worth splitting.
+     */
+    public static final long MIN_PARALLEL_ELEMENTS = 2L * CHUNK;
+
     private static final class Shared {
         static final CpuBackend INSTANCE = new CpuBackend(VectorizationProvider.getInstance().vectorized(), defaultThreads());
     }
