@@ -59,6 +59,11 @@ class BenchCommandTest {
         Options full = BenchCommand.options(new BenchCommand.Settings(false, null), Path.of("out.json"));
         assertFalse(full.getForkCount().hasValue(), "the full run keeps the annotations' forks");
         assertFalse(full.getParameter("size").hasValue());
+        java.util.regex.Pattern everything = java.util.regex.Pattern.compile(BenchCommand.FULL_INCLUDE);
+        assertTrue(everything.matcher("dev.fusedstep.bench.NormBench.vector1").find());
+        assertTrue(everything.matcher("dev.fusedstep.bench.AdamWBench.plainLoop").find());
+        assertFalse(everything.matcher("dev.fusedstep.bench.OptimizerBench.vector1").find(),
+                "the every-optimizer grid (about 7 hours) is left to bench/run");
     }
 
     private static String result(String bench, String method, String layout, long size, double nsPerParam) {
