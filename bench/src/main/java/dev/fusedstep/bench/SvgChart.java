@@ -71,7 +71,7 @@ public final class SvgChart {
             case "probe" -> "#bbbbbb";
             case "scalar" -> "#e07b39";
             case "plainLoop" -> "#9467bd";
-            case "nd4j" -> "#d62728";
+            case "nd4j", "nd4j1" -> "#d62728";
             case "vectorAll" -> "#2ca02c";
             default -> "#1f77b4";
         };

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * updater turns the gradient into the update in place ({@code applyUpdater}), AdamW adds the
  * decoupled weight decay ({@code WeightDecay.apply}, lr applied), then {@code params.subi(update)}.
  * ND4J runs at its best here: the AVX-512 natives ({@code -Dorg.bytedeco.javacpp.platform.extension=-avx512})
- * and its default threads (every core). Because the updater overwrites the gradient, the
+ * and its default threads (every core); {@code nd4j1} limits it to one thread. Because the updater overwrites the gradient, the
  * gradient is restored before every call, outside the timed region; feeding the update back in
  * as the next gradient would fill the states with denormals and time those instead.
  *
@@ -99,6 +99,19 @@ public class Nd4jUpdaterBench {
         }
     }
 
+    /**
+     * ND4J on one thread (its environment's thread limits at 1), for the one-thread comparison.
+     * JMH runs the superclass's trial setup first, then this one.
+     */
+    @State(Scope.Benchmark)
+    public static class Nd4jStepOneThread extends Nd4jStep {
+        @Setup(Level.Trial)
+        public void oneThread() {
+            Nd4j.getEnvironment().setMaxThreads(1);
+            Nd4j.getEnvironment().setMaxMasterThreads(1);
+        }
+    }
+
     /** The library's buffers, placed as in the other benchmarks (see {@link Buffers}). */
     public abstract static class LibraryStep {
         Arena arena;
@@ -138,6 +151,15 @@ public class Nd4jUpdaterBench {
 
     @Benchmark
     public void nd4j(Setting s, Nd4jStep n) {
+        dl4jStep(s, n);
+    }
+
+    @Benchmark
+    public void nd4j1(Setting s, Nd4jStepOneThread n) {
+        dl4jStep(s, n);
+    }
+
+    private static void dl4jStep(Setting s, Nd4jStep n) {
         n.updater.applyUpdater(n.grad, n.iteration, 0);
         if (n.weightDecay != null) {
             n.weightDecay.apply(n.params, n.grad, s.peer.lr(), n.iteration, 0);
