@@ -54,20 +54,13 @@ final class VectorStorage {
         }
     }
 
-    static void storeParam(MemorySegment s, DType d, long i, FloatVector v, boolean stochastic, int key) {
-        if (stochastic && d == DType.BF16) {
-            storeHalves(floatToBf16Stochastic(v, randomBits(key, (int) i)), s, i);
-        } else {
-            store(s, d, i, v);
-        }
+    /** Float32 lanes at element {@code i} of a block that starts {@code at} bytes into {@code s}. */
+    static FloatVector loadF32(MemorySegment s, long at, long i) {
+        return FloatVector.fromMemorySegment(F, s, at + i * Float.BYTES, LE);
     }
 
-    /** {@link StepTarget#storeParam} lane-wise. */
-    static void storeParam(StepTarget t, long i, FloatVector p) {
-        storeParam(t.param, t.paramType, i, p, t.stochastic, t.roundingKey);
-        if (t.paramOut != null) {
-            storeParam(t.paramOut, t.paramOutType, i, p, t.stochastic, t.roundingKey);
-        }
+    static void storeF32(MemorySegment s, long at, long i, FloatVector v) {
+        v.intoMemorySegment(s, at + i * Float.BYTES, LE);
     }
 
     static IntVector loadHalves(MemorySegment src, long i) {
