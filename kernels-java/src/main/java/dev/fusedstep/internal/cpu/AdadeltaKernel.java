@@ -87,14 +87,13 @@ final class AdadeltaKernel extends OptimizerKernel {
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], squareAvg = b.seg[STATE];
             MemorySegment accDelta = b.seg[STATE + 1];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE], accDeltaAt = b.at[STATE + 1];
-            boolean gradBf16 = b.gradBf16;
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

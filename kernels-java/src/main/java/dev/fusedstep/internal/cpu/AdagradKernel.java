@@ -80,13 +80,12 @@ final class AdagradKernel extends OptimizerKernel {
         static void update(AdagradKernel k, float[] s, F32Block b, long n) {
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], sum = b.seg[STATE];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], sumAt = b.at[STATE];
-            boolean gradBf16 = b.gradBf16;
             boolean maximize = k.maximize, l2 = k.l2;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float negClr = s[NEG_CLR], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

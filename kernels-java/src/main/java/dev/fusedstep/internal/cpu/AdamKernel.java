@@ -111,7 +111,6 @@ final class AdamKernel extends OptimizerKernel {
             boolean maximize = k.maximize, amsgrad = k.amsgrad, l2 = s[WD] != 0f;
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expAvgSq = b.seg[STATE + 1];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expAvgSqAt = b.at[STATE + 1];
-            boolean gradBf16 = b.gradBf16;
             MemorySegment maxExpAvgSq = amsgrad ? b.seg[STATE + 2] : null;
             long maxExpAvgSqAt = amsgrad ? b.at[STATE + 2] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
@@ -126,7 +125,7 @@ final class AdamKernel extends OptimizerKernel {
             // skipping that division changes no bit (the scalar loop, the oracle, keeps it).
             boolean unitBc2 = bc2Sqrt == 1f;
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

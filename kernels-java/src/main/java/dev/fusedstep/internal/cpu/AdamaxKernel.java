@@ -85,7 +85,6 @@ final class AdamaxKernel extends OptimizerKernel {
         static void update(AdamaxKernel k, float[] s, F32Block b, long n) {
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expInf = b.seg[STATE + 1];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expInfAt = b.at[STATE + 1];
-            boolean gradBf16 = b.gradBf16;
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float b2 = s[BETA2], eps = s[EPS], gradScale = s[GRAD_SCALE];
@@ -93,7 +92,7 @@ final class AdamaxKernel extends OptimizerKernel {
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector negStep = FloatVector.broadcast(F, s[NEG_STEP_SIZE]);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

@@ -17,8 +17,6 @@ final class F32Block {
 
     final MemorySegment[] seg = new MemorySegment[ROLES];
     final long[] at = new long[ROLES];
-    /** Whether {@link #GRAD} is a BF16 buffer the loop reads in place (then its offset counts BF16 bytes). */
-    boolean gradBf16;
     /**
      * Slot spacing past a whole block, in floats (576 bytes, 9 cache lines): with slots a power of
      * two apart, the loop's loads and stores of element i would all share their address modulo
@@ -42,24 +40,11 @@ final class F32Block {
     void direct(int role, MemorySegment s, long index) {
         seg[role] = s;
         at[role] = index * Float.BYTES;
-        if (role == GRAD) {
-            gradBf16 = false;
-        }
-    }
-
-    /** Points the gradient at element {@code index} of a BF16 buffer, read in place by the loop. */
-    void directBf16Grad(MemorySegment s, long index) {
-        seg[GRAD] = s;
-        at[GRAD] = index * Short.BYTES;
-        gradBf16 = true;
     }
 
     /** Points {@code role} at its scratch slot; returns the slot's first element index. */
     long slot(int role) {
         seg[role] = scratch;
-        if (role == GRAD) {
-            gradBf16 = false;
-        }
         long first = role * slotFloats;
         at[role] = first * Float.BYTES;
         return first;

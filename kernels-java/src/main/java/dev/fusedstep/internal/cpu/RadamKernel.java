@@ -121,7 +121,6 @@ final class RadamKernel extends OptimizerKernel {
         static void update(RadamKernel k, float[] s, F32Block b, long n) {
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expAvgSq = b.seg[STATE + 1];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expAvgSqAt = b.at[STATE + 1];
-            boolean gradBf16 = b.gradBf16;
             boolean maximize = k.maximize, l2 = s[WD] != 0f, rectified = s[RECTIFIED] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc1 = s[BC1], lr = s[LR];
@@ -130,7 +129,7 @@ final class RadamKernel extends OptimizerKernel {
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector one = FloatVector.broadcast(F, 1f);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

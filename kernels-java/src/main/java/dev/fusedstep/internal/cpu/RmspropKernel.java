@@ -114,7 +114,6 @@ final class RmspropKernel extends OptimizerKernel {
             boolean lerpWeightSmall = k.lerpWeightSmall;
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], squareAvg = b.seg[STATE];
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE];
-            boolean gradBf16 = b.gradBf16;
             MemorySegment momentumBuffer = hasMomentum ? b.seg[STATE + 1] : null;
             long momentumBufferAt = hasMomentum ? b.at[STATE + 1] : 0;
             MemorySegment gradAvg = centered ? b.seg[STATE + (hasMomentum ? 2 : 1)] : null;
@@ -126,7 +125,7 @@ final class RmspropKernel extends OptimizerKernel {
             FloatVector lerpCoeff = FloatVector.broadcast(F, s[LERP_COEFF]);
             FloatVector negLr = FloatVector.broadcast(F, negLrS);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

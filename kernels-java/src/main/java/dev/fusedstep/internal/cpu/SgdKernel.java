@@ -89,7 +89,6 @@ final class SgdKernel extends OptimizerKernel {
             MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM];
             MemorySegment momentumBuffer = k.hasMomentum ? b.seg[STATE] : null;
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], momentumBufferAt = k.hasMomentum ? b.at[STATE] : 0;
-            boolean gradBf16 = b.gradBf16;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
@@ -99,7 +98,7 @@ final class SgdKernel extends OptimizerKernel {
             FloatVector keep = FloatVector.broadcast(F, s[ONE_MINUS_DAMPENING]);
             FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
             for (long i = 0; i < n; i += F.length()) {
-                FloatVector g = VectorStorage.loadGrad(grad, gradAt, i, gradBf16).mul(gradScale);
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }

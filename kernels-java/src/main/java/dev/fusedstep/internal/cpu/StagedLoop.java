@@ -47,11 +47,7 @@ final class StagedLoop {
         for (long at = from; at < end; at += BLOCK) {
             long n = Math.min(BLOCK, end - at);
             stageIn(b, F32Block.PARAM, t.param, t.paramType, at, n);
-            if (t.gradType == DType.BF16) {
-                b.directBf16Grad(t.grad, at);
-            } else {
-                stageIn(b, F32Block.GRAD, t.grad, t.gradType, at, n);
-            }
+            stageIn(b, F32Block.GRAD, t.grad, t.gradType, at, n);
             for (int j = 0; j < states; j++) {
                 stageIn(b, F32Block.STATE + j, t.states[j], t.stateType, at, n);
             }

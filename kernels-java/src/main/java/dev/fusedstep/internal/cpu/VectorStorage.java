@@ -58,19 +58,6 @@ final class VectorStorage {
         return FloatVector.fromMemorySegment(F, s, at + i * Float.BYTES, LE);
     }
 
-    /**
-     * The gradient lanes at element {@code i}: float32 as {@link #loadF32}, or BF16 read in place
-     * ({@code at} then counts BF16 bytes), which widens in two lane operations and saves the
-     * staging pass its own trip through the gradient.
-     */
-    static FloatVector loadGrad(MemorySegment s, long at, long i, boolean bf16) {
-        if (bf16) {
-            ShortVector h = ShortVector.fromMemorySegment(S, s, at + i * Short.BYTES, LE);
-            return bf16ToFloat((IntVector) h.convertShape(VectorOperators.S2I, I, 0));
-        }
-        return loadF32(s, at, i);
-    }
-
     static void storeF32(MemorySegment s, long at, long i, FloatVector v) {
         v.intoMemorySegment(s, at + i * Float.BYTES, LE);
     }
