@@ -50,7 +50,7 @@ public class AdamWBench {
     /** The caller's param and grad in the benchmark's {@link Layout}. */
     @State(Scope.Benchmark)
     public static class Data {
-        @Param({"f32", "bf16", "master_bf16", "f32_bf16_states"})
+        @Param({"f32", "bf16", "f16", "master_bf16", "f32_bf16_states"})
         public String layout;
 
         Layout lay;
@@ -160,7 +160,7 @@ public class AdamWBench {
                     m = Buffers.floats(arena, d.size, Buffers.STATE0);
                     v = Buffers.floats(arena, d.size, Buffers.STATE1);
                 }
-                case BF16, F32_BF16_STATES -> {
+                case BF16, F16, F32_BF16_STATES -> {
                     m = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE0);
                     v = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE1);
                 }
@@ -207,7 +207,7 @@ public class AdamWBench {
     public void probe(Data d, ProbeState s) {
         switch (d.lay) {
             case F32 -> Probes.adamw(d.param, d.grad, s.m, s.v, d.size);
-            case BF16 -> Probes.adamwHalf(d.param, d.grad, s.m, s.v, d.size);
+            case BF16, F16 -> Probes.adamwHalf(d.param, d.grad, s.m, s.v, d.size);
             case MASTER_BF16 -> Probes.adamwMaster(d.param, d.grad, s.master, s.m, s.v, d.size);
             case F32_BF16_STATES -> Probes.adamwHalfStates(d.param, d.grad, s.m, s.v, d.size);
         }

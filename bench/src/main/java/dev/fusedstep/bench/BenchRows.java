@@ -70,7 +70,7 @@ public final class BenchRows {
 
     private static final List<String> VARIANT_ORDER =
             List.of("nd4j", "nd4j1", "scalar", "plainLoop", "vector1Early", "vector1", "vectorAll", "probe");
-    private static final List<String> LAYOUT_ORDER = List.of("f32", "bf16", "master_bf16", "f32_bf16_states",
+    private static final List<String> LAYOUT_ORDER = List.of("f32", "bf16", "f16", "master_bf16", "f32_bf16_states",
             "f32_to_bf16", "f32_to_f16", "bf16_to_f32");
 
     /** Threads a variant ran on: {@code vectorAll} and ND4J (its default) use every core, the others one. */

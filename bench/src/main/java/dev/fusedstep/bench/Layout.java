@@ -13,6 +13,8 @@ public enum Layout {
     F32(DType.F32, Precision.defaults()),
     /** Parameters, gradients and states in bfloat16. */
     BF16(DType.BF16, Precision.defaults()),
+    /** Parameters, gradients and states in IEEE half precision. */
+    F16(DType.F16, Precision.defaults()),
     /** BF16 parameters and gradients, float32 master weights and states owned by the optimizer. */
     MASTER_BF16(DType.BF16, Precision.masterWeights()),
     /** Float32 parameters and gradients, bfloat16 states. */
@@ -46,20 +48,20 @@ public enum Layout {
                 return l;
             }
         }
-        throw new IllegalArgumentException("layout: got \"" + label + "\", expected f32, bf16, master_bf16 or f32_bf16_states");
+        throw new IllegalArgumentException("layout: got \"" + label + "\", expected f32, bf16, f16, master_bf16 or f32_bf16_states");
     }
 
     /**
      * Bytes one step must move per parameter for an optimizer with {@code states} state buffers:
      * read the gradient, the parameter (or master) and each state; write the parameter (or
      * master) and each state; under master weights also write the rounded half parameter.
-     * AdamW (2 states): f32 28, bf16 14, master_bf16 2+4+8 + 4+8+2 = 28, f32_bf16_states 20.
+     * AdamW (2 states): f32 28, bf16 and f16 14, master_bf16 2+4+8 + 4+8+2 = 28, f32_bf16_states 20.
      */
     public int bytesPerParam(int states) {
         int half = 2, full = 4;
         return switch (this) {
             case F32 -> full + full + states * full + full + states * full;
-            case BF16 -> half + half + states * half + half + states * half;
+            case BF16, F16 -> half + half + states * half + half + states * half;
             case MASTER_BF16 -> half + full + states * full + full + states * full + half;
             case F32_BF16_STATES -> full + full + states * half + full + states * half;
         };

@@ -44,8 +44,7 @@ public class NormBench {
 
     @State(Scope.Benchmark)
     public static class Data {
-        /** F32 only: GradClipping rejects BF16 gradients today; add "bf16" here when it takes them (its probe exists). */
-        @Param({"f32"})
+        @Param({"f32", "bf16"})
         public String layout;
 
         @Param({"4096", "65536", "1048576", "16777216", "67108864"})

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * states, and master copy, as placed by the library). {@link AdamWBench} and
  * {@link SgdMomentumBench} go deeper on their two optimizers (plain Java loop, fused probes).
  *
- * <p>The whole grid is 13 rules x 4 layouts x 5 sizes x 4 variants; pick with
+ * <p>The whole grid is 13 rules x 5 layouts x 5 sizes x 4 variants; pick with
  * {@code -p rule=... -p layout=... -p size=...} (see bench/README.md).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -46,7 +46,7 @@ public class OptimizerBench {
                 "adam_amsgrad", "adamw", "adamax", "nadam", "radam", "adadelta"})
         public String rule;
 
-        @Param({"f32", "bf16", "master_bf16", "f32_bf16_states"})
+        @Param({"f32", "bf16", "f16", "master_bf16", "f32_bf16_states"})
         public String layout;
 
         @Param({"4096", "65536", "1048576", "16777216", "67108864"})

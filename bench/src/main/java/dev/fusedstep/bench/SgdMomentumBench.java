@@ -55,7 +55,7 @@ public class SgdMomentumBench {
     /** The caller's param and grad in the benchmark's {@link Layout}. */
     @State(Scope.Benchmark)
     public static class Data {
-        @Param({"f32", "bf16", "master_bf16", "f32_bf16_states"})
+        @Param({"f32", "bf16", "f16", "master_bf16", "f32_bf16_states"})
         public String layout;
 
         Layout lay;
@@ -144,7 +144,7 @@ public class SgdMomentumBench {
             arena = Arena.ofShared();
             switch (d.lay) {
                 case F32 -> buf = Buffers.floats(arena, d.size, Buffers.STATE0);
-                case BF16, F32_BF16_STATES -> buf = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE0);
+                case BF16, F16, F32_BF16_STATES -> buf = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE0);
                 case MASTER_BF16 -> {
                     master = Buffers.floats(arena, d.size, Buffers.MASTER);
                     buf = Buffers.floats(arena, d.size, Buffers.MASTER_STATE0);
@@ -182,7 +182,7 @@ public class SgdMomentumBench {
     public void probe(Data d, ProbeState s) {
         switch (d.lay) {
             case F32 -> Probes.sgdMomentum(d.param, d.grad, s.buf, d.size);
-            case BF16 -> Probes.sgdHalf(d.param, d.grad, s.buf, d.size);
+            case BF16, F16 -> Probes.sgdHalf(d.param, d.grad, s.buf, d.size);
             case MASTER_BF16 -> Probes.sgdMaster(d.param, d.grad, s.master, s.buf, d.size);
             case F32_BF16_STATES -> Probes.sgdHalfStates(d.param, d.grad, s.buf, d.size);
         }

@@ -31,7 +31,7 @@ final class BenchCommand {
               --quick      AdamW and SGD momentum (float32) at 64K and 16M parameters: scalar, vector on one
                            thread and on all threads, and the same-traffic probe; 1 fork, 2 x 500 ms warm-up,
                            3 x 500 ms measurement (about 1.5 minutes on 2 cores)
-                           without it: the whole suite at the annotations' settings (3 forks; about 2.5 hours)
+                           without it: the suite but OptimizerBench at the annotations' settings (3 forks; about 3 hours)
               --json FILE  also write the rows as JSON (kernel, variant, layout, size, threads, ns_per_param,
                            gbps, probe_gbps, ratio_to_probe, speedup_vs_scalar)
             """;
@@ -101,8 +101,8 @@ final class BenchCommand {
     }
 
     /**
-     * What the full run includes: every benchmark but OptimizerBench, whose grid (13 rules x 4
-     * layouts x 5 sizes x 4 variants) alone would take about 7 hours here; bench/run picks from it.
+     * What the full run includes: every benchmark but OptimizerBench, whose grid (13 rules x 5
+     * layouts x 5 sizes x 4 variants) alone would take about 9 hours here; bench/run picks from it.
      */
     static final String FULL_INCLUDE = "^dev\\.fusedstep\\.bench\\.(?!OptimizerBench\\.)";
 
@@ -131,7 +131,7 @@ final class BenchCommand {
                 ? "fusedstep bench --quick: AdamW and SGD momentum, f32, sizes 64K and 16M; scalar, vector1, vectorAll"
                         + " and probe; 1 fork, 2 x 500 ms warm-up, 3 x 500 ms measurement"
                 : "fusedstep bench: the suite (AdamW, SGD momentum, casts, norm, STREAM; every layout and size) at"
-                        + " 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement; about 2.5 hours on 2 cores (try --quick;"
+                        + " 3 forks, 3 x 1 s warm-up, 5 x 1 s measurement; about 3 hours on 2 cores (try --quick;"
                         + " every other optimizer: bench/run 'OptimizerBench' with -p rule=... -p size=...)";
     }
 

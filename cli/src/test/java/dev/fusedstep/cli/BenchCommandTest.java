@@ -63,7 +63,7 @@ class BenchCommandTest {
         assertTrue(everything.matcher("dev.fusedstep.bench.NormBench.vector1").find());
         assertTrue(everything.matcher("dev.fusedstep.bench.AdamWBench.plainLoop").find());
         assertFalse(everything.matcher("dev.fusedstep.bench.OptimizerBench.vector1").find(),
-                "the every-optimizer grid (about 7 hours) is left to bench/run");
+                "the every-optimizer grid (about 9 hours) is left to bench/run");
     }
 
     private static String result(String bench, String method, String layout, long size, double nsPerParam) {

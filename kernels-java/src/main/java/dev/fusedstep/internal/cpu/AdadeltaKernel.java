@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adadelta;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -75,42 +77,39 @@ final class AdadeltaKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(AdadeltaKernel k, float[] s, StepTarget t, long from, long to) {
-            MemorySegment grad = t.grad, param = t.param, squareAvg = t.states[0], accDelta = t.states[1];
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+        static void update(AdadeltaKernel k, float[] s, F32Block b, long n) {
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], squareAvg = b.seg[STATE];
+            MemorySegment accDelta = b.seg[STATE + 1];
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE], accDeltaAt = b.at[STATE + 1];
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float rho = s[RHO], c = s[ONE_MINUS_RHO], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector sq = g.mul(c).fma(g, VectorStorage.load(squareAvg, stateType, i).mul(rho));
+                FloatVector sq = g.mul(c).fma(g, VectorStorage.loadF32(squareAvg, squareAvgAt, i).mul(rho));
                 FloatVector std = sq.add(eps).sqrt();
-                FloatVector acc0 = VectorStorage.load(accDelta, stateType, i);
+                FloatVector acc0 = VectorStorage.loadF32(accDelta, accDeltaAt, i);
                 FloatVector delta = acc0.add(eps).sqrt().div(std).mul(g);
                 FloatVector acc = delta.mul(c).fma(delta, acc0.mul(rho));
-                VectorStorage.storeParam(t, i, delta.fma(negLr, p));
-                VectorStorage.store(squareAvg, stateType, i, sq);
-                VectorStorage.store(accDelta, stateType, i, acc);
+                VectorStorage.storeF32(param, paramAt, i, delta.fma(negLr, p));
+                VectorStorage.storeF32(squareAvg, squareAvgAt, i, sq);
+                VectorStorage.storeF32(accDelta, accDeltaAt, i, acc);
             }
-            return i;
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adagrad;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -69,37 +71,33 @@ final class AdagradKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(AdagradKernel k, float[] s, StepTarget t, long from, long to) {
-            MemorySegment grad = t.grad, param = t.param, sum = t.states[0];
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+        static void update(AdagradKernel k, float[] s, F32Block b, long n) {
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], sum = b.seg[STATE];
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], sumAt = b.at[STATE];
             boolean maximize = k.maximize, l2 = k.l2;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float negClr = s[NEG_CLR], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector acc = g.fma(g, VectorStorage.load(sum, stateType, i));
+                FloatVector acc = g.fma(g, VectorStorage.loadF32(sum, sumAt, i));
                 FloatVector std = acc.sqrt().add(eps);
-                VectorStorage.storeParam(t, i, p.add(g.mul(negClr).div(std)));
-                VectorStorage.store(sum, stateType, i, acc);
+                VectorStorage.storeF32(param, paramAt, i, p.add(g.mul(negClr).div(std)));
+                VectorStorage.storeF32(sum, sumAt, i, acc);
             }
-            return i;
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adam;
 import dev.fusedstep.optim.AdamW;
 import java.lang.foreign.MemorySegment;
@@ -99,18 +101,18 @@ final class AdamKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(AdamKernel k, float[] s, StepTarget t, long from, long to) {
+        static void update(AdamKernel k, float[] s, F32Block b, long n) {
             boolean maximize = k.maximize, amsgrad = k.amsgrad, l2 = s[WD] != 0f;
-            MemorySegment grad = t.grad, param = t.param, expAvg = t.states[0], expAvgSq = t.states[1];
-            MemorySegment maxExpAvgSq = amsgrad ? t.states[2] : null;
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expAvgSq = b.seg[STATE + 1];
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expAvgSqAt = b.at[STATE + 1];
+            MemorySegment maxExpAvgSq = amsgrad ? b.seg[STATE + 2] : null;
+            long maxExpAvgSqAt = amsgrad ? b.at[STATE + 2] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
             float gradScale = s[GRAD_SCALE];
@@ -122,35 +124,32 @@ final class AdamKernel extends OptimizerKernel {
             // at beta2 = 0.999) sqrt(bc2) rounds to exactly 1f, and x / 1f == x for every float, so
             // skipping that division changes no bit (the scalar loop, the oracle, keeps it).
             boolean unitBc2 = bc2Sqrt == 1f;
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i).mul(decay);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i).mul(decay);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector m0 = VectorStorage.load(expAvg, stateType, i);
+                FloatVector m0 = VectorStorage.loadF32(expAvg, expAvgAt, i);
                 FloatVector m = g.sub(m0).fma(w1, m0);
-                FloatVector v = g.mul(c2).fma(g, VectorStorage.load(expAvgSq, stateType, i).mul(b2));
+                FloatVector v = g.mul(c2).fma(g, VectorStorage.loadF32(expAvgSq, expAvgSqAt, i).mul(b2));
                 FloatVector vUsed = v;
                 if (amsgrad) {
-                    vUsed = VectorStorage.load(maxExpAvgSq, stateType, i).max(v);
-                    VectorStorage.store(maxExpAvgSq, stateType, i, vUsed);
+                    vUsed = VectorStorage.loadF32(maxExpAvgSq, maxExpAvgSqAt, i).max(v);
+                    VectorStorage.storeF32(maxExpAvgSq, maxExpAvgSqAt, i, vUsed);
                 }
                 FloatVector root = vUsed.sqrt();
                 if (!unitBc2) {
                     root = root.div(bc2Sqrt);
                 }
                 FloatVector denom = root.add(eps);
-                VectorStorage.storeParam(t, i, m.mul(negStepSize).div(denom).add(p));
-                VectorStorage.store(expAvg, stateType, i, m);
-                VectorStorage.store(expAvgSq, stateType, i, v);
+                VectorStorage.storeF32(param, paramAt, i, m.mul(negStepSize).div(denom).add(p));
+                VectorStorage.storeF32(expAvg, expAvgAt, i, m);
+                VectorStorage.storeF32(expAvgSq, expAvgSqAt, i, v);
             }
-            return i;
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.Adamax;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -74,41 +76,37 @@ final class AdamaxKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(AdamaxKernel k, float[] s, StepTarget t, long from, long to) {
-            MemorySegment grad = t.grad, param = t.param, expAvg = t.states[0], expInf = t.states[1];
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+        static void update(AdamaxKernel k, float[] s, F32Block b, long n) {
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expInf = b.seg[STATE + 1];
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expInfAt = b.at[STATE + 1];
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float b2 = s[BETA2], eps = s[EPS], gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
             FloatVector negStep = FloatVector.broadcast(F, s[NEG_STEP_SIZE]);
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector m0 = VectorStorage.load(expAvg, stateType, i);
+                FloatVector m0 = VectorStorage.loadF32(expAvg, expAvgAt, i);
                 FloatVector m = g.sub(m0).fma(w1, m0);
-                FloatVector u = VectorStorage.load(expInf, stateType, i).mul(b2).max(g.abs().add(eps));
-                VectorStorage.storeParam(t, i, m.div(u).fma(negStep, p));
-                VectorStorage.store(expAvg, stateType, i, m);
-                VectorStorage.store(expInf, stateType, i, u);
+                FloatVector u = VectorStorage.loadF32(expInf, expInfAt, i).mul(b2).max(g.abs().add(eps));
+                VectorStorage.storeF32(param, paramAt, i, m.div(u).fma(negStep, p));
+                VectorStorage.storeF32(expAvg, expAvgAt, i, m);
+                VectorStorage.storeF32(expInf, expInfAt, i, u);
             }
-            return i;
         }
     }
 }

@@ -72,11 +72,12 @@ public enum CastKernel {
 
     /** The Vector API loop; only call when the Vector API is available. */
     public void vector(MemorySegment src, MemorySegment dst, long start, long end) {
-        long done = switch (this) {
-            case BF16_TO_F32 -> VectorCasts.bf16ToF32(src, dst, start, end);
-            case F32_TO_BF16 -> VectorCasts.f32ToBf16(src, dst, start, end);
-            case F16_TO_F32 -> VectorCasts.f16ToF32(src, dst, start, end);
-            case F32_TO_F16 -> VectorCasts.f32ToF16(src, dst, start, end);
+        long n = end - start;
+        long done = start + switch (this) {
+            case BF16_TO_F32 -> VectorCasts.bf16ToF32(src, start, dst, start, n);
+            case F32_TO_BF16 -> VectorCasts.f32ToBf16(src, start, dst, start, n);
+            case F16_TO_F32 -> VectorCasts.f16ToF32(src, start, dst, start, n);
+            case F32_TO_F16 -> VectorCasts.f32ToF16(src, start, dst, start, n);
         };
         scalar(src, dst, done, end);
     }

@@ -108,8 +108,10 @@ public final class NormKernel {
                 FloatVector x = VectorStorage.load(g, d, i);
                 DoubleVector a = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector b = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
-                lo = a.fma(a, lo);
-                hi = b.fma(b, hi);
+                // A float squared is exact in double, so mul + add rounds once, as the scalar fma
+                // does: the same bits, and the add's shorter latency bounds this dependent chain.
+                lo = a.mul(a).add(lo);
+                hi = b.mul(b).add(hi);
             }
             return scalarSumOfSquares(g, d, i, to, lo.add(hi).reduceLanes(VectorOperators.ADD));
         }

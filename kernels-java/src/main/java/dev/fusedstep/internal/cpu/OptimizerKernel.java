@@ -25,8 +25,10 @@ import dev.fusedstep.optim.SGD;
  *       ({@link Math#fma} exactly where the vector loop fuses), so they give the same bits;
  *       the vector loop's tail is the scalar loop.</li>
  *   <li>{@link #vector} may only be called when the Vector API is in the module graph
- *       ({@code dev.fusedstep.internal.vectorization.VectorizationProvider}); its code lives in
- *       a nested class so that loading the kernel never loads {@code jdk.incubator.vector}.</li>
+ *       ({@code dev.fusedstep.internal.vectorization.VectorizationProvider}); a kernel writes one
+ *       float32 loop ({@link #vectorF32}) and {@link StagedLoop} runs it over every storage layout.
+ *       Its code lives in a nested class so that loading the kernel never loads
+ *       {@code jdk.incubator.vector}.</li>
  * </ul>
  * Elements are little-endian float32; segments need no alignment.
  */
@@ -78,5 +80,14 @@ public abstract class OptimizerKernel {
     public abstract void scalar(float[] s, StepTarget t, long from, long to);
 
     /** The Vector API loop over elements {@code [from, to)} of {@code t}; same bits as the scalar loop. */
-    public abstract void vector(float[] s, StepTarget t, long from, long to);
+    public final void vector(float[] s, StepTarget t, long from, long to) {
+        long done = StagedLoop.run(this, s, t, from, to);
+        scalar(s, t, done, to);
+    }
+
+    /**
+     * The float32 Vector API loop over elements {@code [0, n)} of {@code b} ({@code n} a multiple
+     * of the lane count): the same operations as {@link #scalar}, on float32 values.
+     */
+    abstract void vectorF32(float[] s, F32Block b, long n);
 }

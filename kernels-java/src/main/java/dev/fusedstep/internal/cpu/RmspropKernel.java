@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.RMSprop;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -101,58 +103,56 @@ final class RmspropKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(RmspropKernel k, float[] s, StepTarget t, long from, long to) {
+        static void update(RmspropKernel k, float[] s, F32Block b, long n) {
             boolean maximize = k.maximize, l2 = k.l2, centered = k.centered, hasMomentum = k.hasMomentum;
             boolean lerpWeightSmall = k.lerpWeightSmall;
-            MemorySegment grad = t.grad, param = t.param, squareAvg = t.states[0];
-            MemorySegment momentumBuffer = hasMomentum ? t.states[1] : null;
-            MemorySegment gradAvg = centered ? t.states[hasMomentum ? 2 : 1] : null;
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], squareAvg = b.seg[STATE];
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE];
+            MemorySegment momentumBuffer = hasMomentum ? b.seg[STATE + 1] : null;
+            long momentumBufferAt = hasMomentum ? b.at[STATE + 1] : 0;
+            MemorySegment gradAvg = centered ? b.seg[STATE + (hasMomentum ? 2 : 1)] : null;
+            long gradAvgAt = centered ? b.at[STATE + (hasMomentum ? 2 : 1)] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float a = s[ALPHA], c = s[ONE_MINUS_ALPHA], eps = s[EPS], mom = s[MOMENTUM], negLrS = s[NEG_LR];
             float gradScale = s[GRAD_SCALE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]);
             FloatVector lerpCoeff = FloatVector.broadcast(F, s[LERP_COEFF]);
             FloatVector negLr = FloatVector.broadcast(F, negLrS);
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector sq = g.mul(c).fma(g, VectorStorage.load(squareAvg, stateType, i).mul(a));
+                FloatVector sq = g.mul(c).fma(g, VectorStorage.loadF32(squareAvg, squareAvgAt, i).mul(a));
                 FloatVector avg;
                 if (centered) {
-                    FloatVector ga0 = VectorStorage.load(gradAvg, stateType, i);
+                    FloatVector ga0 = VectorStorage.loadF32(gradAvg, gradAvgAt, i);
                     FloatVector ga = g.sub(ga0).fma(lerpCoeff, lerpWeightSmall ? ga0 : g);
                     avg = ga.neg().fma(ga, sq).sqrt();
-                    VectorStorage.store(gradAvg, stateType, i, ga);
+                    VectorStorage.storeF32(gradAvg, gradAvgAt, i, ga);
                 } else {
                     avg = sq.sqrt();
                 }
                 avg = avg.add(eps);
                 if (hasMomentum) {
-                    FloatVector buf = VectorStorage.load(momentumBuffer, stateType, i).mul(mom).add(g.div(avg));
-                    VectorStorage.storeParam(t, i, buf.fma(negLr, p));
-                    VectorStorage.store(momentumBuffer, stateType, i, buf);
+                    FloatVector buf = VectorStorage.loadF32(momentumBuffer, momentumBufferAt, i).mul(mom).add(g.div(avg));
+                    VectorStorage.storeF32(param, paramAt, i, buf.fma(negLr, p));
+                    VectorStorage.storeF32(momentumBuffer, momentumBufferAt, i, buf);
                 } else {
-                    VectorStorage.storeParam(t, i, p.add(g.mul(negLrS).div(avg)));
+                    VectorStorage.storeF32(param, paramAt, i, p.add(g.mul(negLrS).div(avg)));
                 }
-                VectorStorage.store(squareAvg, stateType, i, sq);
+                VectorStorage.storeF32(squareAvg, squareAvgAt, i, sq);
             }
-            return i;
         }
     }
 }

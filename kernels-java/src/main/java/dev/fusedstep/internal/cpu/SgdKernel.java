@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cpu;
 
+import static dev.fusedstep.internal.cpu.F32Block.GRAD;
+import static dev.fusedstep.internal.cpu.F32Block.PARAM;
+import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.SGD;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -77,16 +79,16 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    public void vector(float[] s, StepTarget t, long from, long to) {
-        long done = Vectorized.update(this, s, t, from, to);
-        scalar(s, t, done, to);
+    void vectorF32(float[] s, F32Block b, long n) {
+        Vectorized.update(this, s, b, n);
     }
 
-    /** The Vector API loop; returns where the scalar tail starts. */
+    /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
-        static long update(SgdKernel k, float[] s, StepTarget t, long from, long to) {
-            MemorySegment grad = t.grad, param = t.param, momentumBuffer = k.hasMomentum ? t.states[0] : null;
-            DType gradType = t.gradType, paramType = t.paramType, stateType = t.stateType;
+        static void update(SgdKernel k, float[] s, F32Block b, long n) {
+            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM];
+            MemorySegment momentumBuffer = k.hasMomentum ? b.seg[STATE] : null;
+            long gradAt = b.at[GRAD], paramAt = b.at[PARAM], momentumBufferAt = k.hasMomentum ? b.at[STATE] : 0;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
@@ -95,27 +97,24 @@ final class SgdKernel extends OptimizerKernel {
             FloatVector momV = FloatVector.broadcast(F, mom);
             FloatVector keep = FloatVector.broadcast(F, s[ONE_MINUS_DAMPENING]);
             FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
-            long bound = from + F.loopBound(to - from);
-            long i = from;
-            for (; i < bound; i += F.length()) {
-                FloatVector g = VectorStorage.load(grad, gradType, i).mul(gradScale);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.loadF32(grad, gradAt, i).mul(gradScale);
                 if (maximize) {
                     g = g.neg();
                 }
-                FloatVector p = VectorStorage.load(param, paramType, i);
+                FloatVector p = VectorStorage.loadF32(param, paramAt, i);
                 if (l2) {
                     g = p.fma(wd, g);
                 }
                 if (hasMomentum) {
                     FloatVector buf = first
                             ? g
-                            : g.fma(keep, VectorStorage.load(momentumBuffer, stateType, i).mul(mom));
-                    VectorStorage.store(momentumBuffer, stateType, i, buf);
+                            : g.fma(keep, VectorStorage.loadF32(momentumBuffer, momentumBufferAt, i).mul(mom));
+                    VectorStorage.storeF32(momentumBuffer, momentumBufferAt, i, buf);
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
-                VectorStorage.storeParam(t, i, g.fma(negLr, p));
+                VectorStorage.storeF32(param, paramAt, i, g.fma(negLr, p));
             }
-            return i;
         }
     }
 }

@@ -29,6 +29,8 @@ public final class StepTarget {
     final DType paramOutType;
     /** Whether BF16 parameter writes round stochastically instead of to nearest-even. */
     final boolean stochastic;
+    /** Every buffer float32 and no half copy: the vector loop runs on the buffers in place. */
+    final boolean float32;
     /** This step's stochastic-rounding key; the host sets it before the workers start. */
     int roundingKey;
 
@@ -43,7 +45,10 @@ public final class StepTarget {
         this.stateType = stateType;
         this.paramOutType = paramOutType;
         this.stochastic = stochastic;
+        this.float32 = paramOut == null && paramType == DType.F32 && gradType == DType.F32
+                && (this.states.length == 0 || stateType == DType.F32);
     }
+
 
     /** Every buffer float32 and no copy to write: the loops take their plain float32 path. */
     public static StepTarget f32(MemorySegment param, MemorySegment grad, MemorySegment[] states) {

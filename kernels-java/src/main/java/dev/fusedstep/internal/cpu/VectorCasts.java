@@ -6,43 +6,60 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The Vector API loops of {@link CastKernel}, over {@link VectorStorage}'s conversions. Each
- * returns where the scalar tail starts. Loaded only when the Vector API is in use.
+ * The Vector API loops of {@link CastKernel} and of the optimizers' half-precision staging
+ * ({@link StagedLoop}), over {@link VectorStorage}'s conversions: {@code count} elements from
+ * element {@code from} of {@code src} to element {@code to} of {@code dst}. Each returns how many
+ * elements it converted (a multiple of the lane count); the caller's scalar loop does the rest.
+ * Loaded only when the Vector API is in use.
  */
 final class VectorCasts {
     private VectorCasts() {}
 
-    static long bf16ToF32(MemorySegment src, MemorySegment dst, long start, long end) {
-        long i = start;
-        for (long bound = start + F.loopBound(end - start); i < bound; i += F.length()) {
-            VectorStorage.bf16ToFloat(VectorStorage.loadHalves(src, i)).intoMemorySegment(dst, i * 4, Lanes.LE);
+    static long bf16ToF32(MemorySegment src, long from, MemorySegment dst, long to, long count) {
+        long bound = F.loopBound(count);
+        for (long i = 0; i < bound; i += F.length()) {
+            VectorStorage.bf16ToFloat(VectorStorage.loadHalves(src, from + i)).intoMemorySegment(dst, (to + i) * 4, Lanes.LE);
         }
-        return i;
+        return bound;
     }
 
-    static long f32ToBf16(MemorySegment src, MemorySegment dst, long start, long end) {
-        long i = start;
-        for (long bound = start + F.loopBound(end - start); i < bound; i += F.length()) {
+    static long f32ToBf16(MemorySegment src, long from, MemorySegment dst, long to, long count) {
+        long bound = F.loopBound(count);
+        for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.storeHalves(VectorStorage.floatToBf16(
-                    FloatVector.fromMemorySegment(F, src, i * 4, Lanes.LE)), dst, i);
+                    FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE)), dst, to + i);
         }
-        return i;
+        return bound;
     }
 
-    static long f16ToF32(MemorySegment src, MemorySegment dst, long start, long end) {
-        long i = start;
-        for (long bound = start + F.loopBound(end - start); i < bound; i += F.length()) {
-            VectorStorage.f16ToFloat(VectorStorage.loadHalves(src, i)).intoMemorySegment(dst, i * 4, Lanes.LE);
+    /**
+     * {@link #f32ToBf16} with stochastic rounding: the random bits of element {@code to + i} come
+     * from {@code key} and that destination index, so they never depend on how a pass is split.
+     */
+    static long f32ToBf16Stochastic(MemorySegment src, long from, MemorySegment dst, long to, long count, int key) {
+        long bound = F.loopBound(count);
+        for (long i = 0; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE);
+            VectorStorage.storeHalves(VectorStorage.floatToBf16Stochastic(v,
+                    VectorStorage.randomBits(key, (int) (to + i))), dst, to + i);
         }
-        return i;
+        return bound;
     }
 
-    static long f32ToF16(MemorySegment src, MemorySegment dst, long start, long end) {
-        long i = start;
-        for (long bound = start + F.loopBound(end - start); i < bound; i += F.length()) {
+    static long f16ToF32(MemorySegment src, long from, MemorySegment dst, long to, long count) {
+        long bound = F.loopBound(count);
+        for (long i = 0; i < bound; i += F.length()) {
+            VectorStorage.f16ToFloat(VectorStorage.loadHalves(src, from + i)).intoMemorySegment(dst, (to + i) * 4, Lanes.LE);
+        }
+        return bound;
+    }
+
+    static long f32ToF16(MemorySegment src, long from, MemorySegment dst, long to, long count) {
+        long bound = F.loopBound(count);
+        for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.storeHalves(VectorStorage.floatToF16(
-                    FloatVector.fromMemorySegment(F, src, i * 4, Lanes.LE)), dst, i);
+                    FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE)), dst, to + i);
         }
-        return i;
+        return bound;
     }
 }

@@ -1,0 +1,101 @@
+package dev.fusedstep.internal.cpu;
+
+import static dev.fusedstep.internal.cpu.Lanes.F;
+
+import dev.fusedstep.DType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Runs a kernel's float32 vector loop over any storage layout. Float32 buffers are used in place;
+ * half buffers go through L1-sized blocks of per-thread float32 scratch: widen the block's half
+ * inputs (exact), run the float32 loop, round its half outputs back (nearest-even, or stochastic
+ * keyed by the global element index). Every element sees the float32 loop's operations on the
+ * same values and the same rounding as in the scalar loop, so the bits are the scalar loop's.
+ *
+ * <p>Why not convert inside the loop: a loop that widens and narrows in place is too big for one
+ * C2 compilation (it stops inlining at the node-count cutoff and the vectors get boxed, ~10x
+ * slower); the float32 loops and the cast loops each compile on their own.
+ */
+final class StagedLoop {
+    private StagedLoop() {}
+
+    /**
+     * Elements per staged block: five float32 slots of 4 KiB plus the half blocks they come from
+     * fit the 32 KiB L1 data cache; a multiple of every lane count.
+     */
+    static final int BLOCK = 1024;
+
+    private static final ThreadLocal<F32Block> BLOCKS = ThreadLocal.withInitial(() -> new F32Block(BLOCK));
+
+    /**
+     * Runs {@code k}'s vector loop over the vector-aligned part of {@code [from, to)}; returns where
+     * the scalar tail starts.
+     */
+    static long run(OptimizerKernel k, float[] s, StepTarget t, long from, long to) {
+        long end = from + F.loopBound(to - from);
+        F32Block b = BLOCKS.get();
+        int states = t.states.length;
+        if (t.float32) {
+            b.direct(F32Block.PARAM, t.param, from);
+            b.direct(F32Block.GRAD, t.grad, from);
+            for (int j = 0; j < states; j++) {
+                b.direct(F32Block.STATE + j, t.states[j], from);
+            }
+            k.vectorF32(s, b, end - from);
+            return end;
+        }
+        for (long at = from; at < end; at += BLOCK) {
+            long n = Math.min(BLOCK, end - at);
+            stageIn(b, F32Block.PARAM, t.param, t.paramType, at, n);
+            stageIn(b, F32Block.GRAD, t.grad, t.gradType, at, n);
+            for (int j = 0; j < states; j++) {
+                stageIn(b, F32Block.STATE + j, t.states[j], t.stateType, at, n);
+            }
+            k.vectorF32(s, b, n);
+            if (t.paramType != DType.F32) {
+                narrow(b.scratch, b.slot(F32Block.PARAM), t.param, t.paramType, at, n, t.stochastic, t.roundingKey);
+            }
+            if (t.paramOut != null) {
+                narrow(t.param, at, t.paramOut, t.paramOutType, at, n, t.stochastic, t.roundingKey);
+            }
+            if (t.stateType != DType.F32) {
+                for (int j = 0; j < states; j++) {
+                    narrow(b.scratch, b.slot(F32Block.STATE + j), t.states[j], t.stateType, at, n, false, 0);
+                }
+            }
+        }
+        return end;
+    }
+
+    /** Points {@code role} at elements {@code [at, at+n)} of {@code src} as float32, widening a half buffer into scratch. */
+    private static void stageIn(F32Block b, int role, MemorySegment src, DType d, long at, long n) {
+        if (d == DType.F32) {
+            b.direct(role, src, at);
+            return;
+        }
+        long slot = b.slot(role);
+        if (d == DType.BF16) {
+            VectorCasts.bf16ToF32(src, at, b.scratch, slot, n);
+        } else {
+            VectorCasts.f16ToF32(src, at, b.scratch, slot, n);
+        }
+    }
+
+    /**
+     * Rounds {@code n} float32 elements from {@code src} (element {@code from}) into half buffer
+     * {@code dst} (half, or float32: a copy) at element {@code to}; a stochastic BF16 store draws its bits by
+     * destination index.
+     */
+    private static void narrow(MemorySegment src, long from, MemorySegment dst, DType d, long to, long n,
+            boolean stochastic, int key) {
+        if (d == DType.F32) {
+            MemorySegment.copy(src, from * Float.BYTES, dst, to * Float.BYTES, n * Float.BYTES);
+        } else if (d == DType.F16) {
+            VectorCasts.f32ToF16(src, from, dst, to, n);
+        } else if (stochastic) {
+            VectorCasts.f32ToBf16Stochastic(src, from, dst, to, n, key);
+        } else {
+            VectorCasts.f32ToBf16(src, from, dst, to, n);
+        }
+    }
+}
