@@ -12,9 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #BLOCK} elements it reads the gradient, adds one to every buffer the step reads and
  * writes (the parameter or the master copy, and each state) and stores into the half parameter a
  * master layout writes. Block by block rather than one fused loop, so that one method serves
- * any number of states and any dtypes; a block of every stream stays in L1, so the memory system
- * sees the same reads and writes as from a fused loop. (Checked: on AdamW it runs within noise of
- * {@link Probes#adamw}, see bench/README.md.)
+ * any number of states and any dtypes; a block of every stream stays in L1.
+ *
+ * <p>Measured (bench/README.md, 2026-12-02): in cache it is a fair probe, but at 16M it reaches only
+ * 25-28 GB/s where the fused {@link Probes#adamw} reaches 46-52 and the kernels 42-53: one stream
+ * at a time in 2 KB bursts leaves the memory system too little to overlap. Its fraction at
+ * memory-bound sizes is therefore not a roofline; a fused loop per state count is the fix.
  */
 final class BlockedProbe {
     private BlockedProbe() {}
