@@ -29,14 +29,14 @@ final class CudaReplay implements CaseReplay {
         this.rule = rule;
         this.arena = new DeviceArena(ordinal);
         try {
-            param = upload(param0);
+            param = arena.upload(Tensor.of(param0));
             grad = arena.allocate(DType.F32, param0.length);
             List<String> names = rule.stateNames();
             states = new Tensor[names.size()];
             for (int k = 0; k < states.length; k++) {
                 float[] init = new float[param0.length];
                 Arrays.fill(init, rule.initialStateValue(names.get(k)));
-                states[k] = upload(init);
+                states[k] = arena.upload(Tensor.of(init));
             }
             group = DeviceOptimizerGroup.create(backend, arena, rule, List.of(param), List.of(grad),
                     List.<Tensor[]>of(states), null);
@@ -44,12 +44,6 @@ final class CudaReplay implements CaseReplay {
             arena.close();
             throw e;
         }
-    }
-
-    private Tensor upload(float[] values) {
-        Tensor t = arena.allocate(DType.F32, values.length);
-        DeviceArena.copy(Tensor.of(values.clone()), t);
-        return t;
     }
 
     private static float[] download(Tensor device) {
