@@ -22,9 +22,16 @@ struct fs_tensor {
     void* ptr[5];          // step: param, grad, state0, state1, state2; cast: src, dst; norm/scale/fill: x
     long long numel;       // elements of each buffer in this row
     long long first_chunk; // chunks of all earlier rows: rows are walked as one sequence of chunks
-    long long reserved;    // pads the row to 64 bytes
+    int dtype;             // storage of ptr[0] (and of a step's grad): FS_F32, FS_F16 or FS_BF16
+    int index;             // the row's parameter index in its optimizer (keys stochastic rounding), else 0
 };
 static_assert(sizeof(fs_tensor) == 64, "fs_tensor must stay 64 bytes (Java: DeviceLayouts.TENSOR_ROW)");
+static_assert(__builtin_offsetof(fs_tensor, dtype) == 56, "fs_tensor.dtype offset");
+
+// Storage dtypes (Java: DType.ordinal()).
+#define FS_F32  0
+#define FS_F16  1
+#define FS_BF16 2
 
 // SCALAR_SLOTS of the CPU's OptimizerKernel.
 #define FS_SCALAR_SLOTS 12

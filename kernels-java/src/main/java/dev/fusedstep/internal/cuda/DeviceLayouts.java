@@ -28,10 +28,15 @@ public final class DeviceLayouts {
             MemoryLayout.sequenceLayout(ROW_POINTERS, ADDRESS).withName("ptr"),
             JAVA_LONG.withName("numel"),
             JAVA_LONG.withName("first_chunk"),
-            JAVA_LONG.withName("reserved")).withName("fs_tensor");
+            JAVA_INT.withName("dtype"),
+            JAVA_INT.withName("index")).withName("fs_tensor");
 
     public static final long ROW_NUMEL = 40;
     public static final long ROW_FIRST_CHUNK = 48;
+    /** Storage of the row's first buffer (and a step's gradient): {@code DType.ordinal()} ({@code FS_F32/F16/BF16}). */
+    public static final long ROW_DTYPE = 56;
+    /** The row's parameter index in its optimizer (keys stochastic rounding), else 0. */
+    public static final long ROW_INDEX = 60;
 
     /** SCALAR_SLOTS of the CPU's OptimizerKernel ({@code FS_SCALAR_SLOTS}). */
     public static final int SCALAR_SLOTS = 12;

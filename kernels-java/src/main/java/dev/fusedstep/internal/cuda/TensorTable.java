@@ -1,8 +1,10 @@
 package dev.fusedstep.internal.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.fusedstep.DType;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import java.lang.foreign.Arena;
@@ -35,10 +37,19 @@ public final class TensorTable {
      * {@code numel[r]} its element count.
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel) {
+        return build(arena, pointers, numel, null, null);
+    }
+
+    /**
+     * As {@link #build(DeviceArena, List, long[])}, with each row's storage dtype ({@code dtypes[r]},
+     * null for all F32) and parameter index ({@code indices[r]}, null for all 0).
+     */
+    public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
+            int[] indices) {
         long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
         try (Arena staging = Arena.ofConfined()) {
             MemorySegment host = staging.allocate(rowBytes * Math.max(1, pointers.size()), 16);
-            long chunks = writeRows(host, pointers, numel);
+            long chunks = writeRows(host, pointers, numel, dtypes, indices);
             MemorySegment device = arena.allocateBytes(host.byteSize());
             Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
             return new TensorTable(device, pointers.size(), chunks);
@@ -51,9 +62,20 @@ public final class TensorTable {
      * runs the kernels over such a table in host memory.
      */
     static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel) {
+        return writeRows(host, pointers, numel, null, null);
+    }
+
+    /** As {@link #writeRows(MemorySegment, List, long[])}, with dtypes and indices (either may be null). */
+    static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes, int[] indices) {
         if (pointers.isEmpty() || pointers.size() != numel.length) {
             throw new IllegalArgumentException("pointers: got " + pointers.size() + " rows for " + numel.length
                     + " element counts, expected the same number, at least one");
+        }
+        if (dtypes != null && dtypes.length != numel.length) {
+            throw new IllegalArgumentException("dtypes: got " + dtypes.length + " entries, expected " + numel.length);
+        }
+        if (indices != null && indices.length != numel.length) {
+            throw new IllegalArgumentException("indices: got " + indices.length + " entries, expected " + numel.length);
         }
         long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
         long chunks = 0;
@@ -73,7 +95,12 @@ public final class TensorTable {
             }
             host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL, numel[r]);
             host.set(JAVA_LONG, base + DeviceLayouts.ROW_FIRST_CHUNK, chunks);
-            host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL + 16, 0L);
+            DType d = dtypes == null ? DType.F32 : dtypes[r];
+            if (d != DType.F32 && d != DType.F16 && d != DType.BF16) {
+                throw new IllegalArgumentException("dtypes[" + r + "]: got " + d + ", expected F32, F16 or BF16");
+            }
+            host.set(JAVA_INT, base + DeviceLayouts.ROW_DTYPE, d.ordinal());
+            host.set(JAVA_INT, base + DeviceLayouts.ROW_INDEX, indices == null ? 0 : indices[r]);
             chunks += DeviceLayouts.chunks(numel[r]);
         }
         return chunks;

@@ -21,6 +21,16 @@ class DeviceLayoutsTest {
         assertEquals(64, DeviceLayouts.TENSOR_ROW.byteSize());
         assertEquals(DeviceLayouts.ROW_NUMEL, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("numel")));
         assertEquals(DeviceLayouts.ROW_FIRST_CHUNK, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("first_chunk")));
+        assertEquals(DeviceLayouts.ROW_DTYPE, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("dtype")));
+        assertEquals(DeviceLayouts.ROW_INDEX, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("index")));
+    }
+
+    @Test
+    void rowDtypeCodesAreTheDTypeOrdinals() {
+        // common.cuh: FS_F32 0, FS_F16 1, FS_BF16 2.
+        assertEquals(0, dev.fusedstep.DType.F32.ordinal());
+        assertEquals(1, dev.fusedstep.DType.F16.ordinal());
+        assertEquals(2, dev.fusedstep.DType.BF16.ordinal());
     }
 
     @Test
