@@ -7,9 +7,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Moves a tensor's bytes between its memory and host memory one bounded chunk at a time, so a
  * checkpoint streams state that lives elsewhere (a GPU) through a small host buffer, never a
- * host copy of the whole state. Only host tensors have an implementation today; a CUDA one
- * would call {@code cudaMemcpy} (device to pinned host chunk and back) and arrives when the
- * optimizer dispatches to CUDA.
+ * host copy of the whole state: a plain copy for host tensors, {@code cudaMemcpy} per chunk for
+ * CUDA tensors ({@link DeviceCopy}).
  */
 interface HostTransfer {
 
@@ -21,10 +20,6 @@ interface HostTransfer {
 
     /** The transfer for tensors on {@code device}. */
     static HostTransfer forDevice(Device device) {
-        if (device.kind() == Device.Kind.CPU) {
-            return HostCopy.INSTANCE;
-        }
-        throw new UnsupportedOperationException("checkpoint: state on " + device
-                + " is not supported yet, expected host tensors (the optimizer does not run on CUDA yet)");
+        return device.kind() == Device.Kind.CPU ? HostCopy.INSTANCE : new DeviceCopy(device.index());
     }
 }

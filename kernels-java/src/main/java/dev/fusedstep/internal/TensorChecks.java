@@ -24,6 +24,30 @@ public final class TensorChecks {
 
     /** A tensor on the CPU, its memory open, of one of the {@code allowed} dtypes. */
     public static void requireUsable(String name, Tensor t, DType... allowed) {
+        requireDtype(name, t, allowed);
+        if (!t.device().equals(Device.CPU)) {
+            throw new IllegalArgumentException(name + ": got a tensor on " + t.device()
+                    + ", expected cpu (every tensor of this call on the CPU)");
+        }
+        requireAlive(name, t.segment());
+    }
+
+    /**
+     * A tensor on {@code device} of one of the {@code allowed} dtypes; host memory must still be
+     * open. {@code like} names the tensor that fixed the device, for the message.
+     */
+    public static void requireUsableOn(String name, Tensor t, Device device, String like, DType... allowed) {
+        requireDtype(name, t, allowed);
+        if (!t.device().equals(device)) {
+            throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected " + device
+                    + " like " + like + " (every tensor of one call on one device; copy with DeviceArena.copy)");
+        }
+        if (device.equals(Device.CPU)) {
+            requireAlive(name, t.segment());
+        }
+    }
+
+    private static void requireDtype(String name, Tensor t, DType... allowed) {
         if (t == null) {
             throw new IllegalArgumentException(name + ": got null, expected a tensor");
         }
@@ -31,11 +55,6 @@ public final class TensorChecks {
             throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected "
                     + (allowed.length == 1 ? allowed[0] : "one of " + java.util.Arrays.toString(allowed)));
         }
-        if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException(name + ": got a tensor on " + t.device()
-                    + ", expected cpu (every tensor of a step on the CPU backend; the CUDA backend is not available yet)");
-        }
-        requireAlive(name, t.segment());
     }
 
     public static void requireAlive(String name, MemorySegment s) {

@@ -1,17 +1,12 @@
 package dev.fusedstep.optim;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
-import dev.fusedstep.cast.Casts;
 import dev.fusedstep.checkpoint.TrainingState;
 import dev.fusedstep.internal.TensorChecks;
-import dev.fusedstep.internal.cpu.CpuBackend;
-import dev.fusedstep.internal.cpu.OptimizerKernel;
-import dev.fusedstep.internal.cpu.StepTarget;
-import dev.fusedstep.internal.cpu.WorkerPool;
-import dev.fusedstep.internal.vectorization.VectorizationProvider;
+import dev.fusedstep.internal.cuda.CudaBackend;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +16,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fused optimizer steps over parameter groups. It owns the state buffers (off-heap, in an
- * arena it closes) and one {@link ScalarState} per parameter; {@link #step()} updates every
- * parameter of every group from its gradient in one pass per tensor, split into fixed chunks
- * over worker threads. State is readable under PyTorch's names.
+ * Fused optimizer steps over parameter groups. It owns the state buffers (off-heap, or in device
+ * memory, freed on close) and the step counts; {@link #step()} updates every parameter of every
+ * group from its gradient in one pass. State is readable under PyTorch's names.
+ *
+ * <p>Where the work runs follows the tensors: parameters and gradients on the CPU step there,
+ * split into fixed chunks over worker threads; on a CUDA device (tensors from
+ * {@code DeviceArena}) each group steps in one kernel launch on that device, queued without
+ * waiting for the GPU. Every tensor of one optimizer lives on one device.
  *
  * <pre>{@code
  * try (Optimizer opt = Optimizer.builder()
@@ -35,8 +34,8 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>{@code step()} allocates nothing and checks, before writing anything, that every buffer is
- * still open. Not thread-safe: one thread steps an optimizer at a time.
+ * <p>On the CPU {@code step()} allocates nothing and checks, before writing anything, that every
+ * buffer is still open. Not thread-safe: one thread steps an optimizer at a time.
  */
 public final class Optimizer implements AutoCloseable {
 
@@ -44,29 +43,8 @@ public final class Optimizer implements AutoCloseable {
     private final Map<String, Integer> indexByName;
     private final Param[] params;
     private final int[] groupOf;
-    private final OptimizerKernel[] groupKernels;
-    private final MemorySegment[] paramSegs;
-    private final MemorySegment[] gradSegs;
-    private final StepTarget[] targets;
-    private final Tensor[][] stateTensors;
-    /** Float32 master copies of half-precision parameters (null entries elsewhere). */
-    private final Tensor[] masters;
-    private final Precision[] precisions;
-    private final ScalarState[] scalarStates;
-    private final float[][] scalars;
-    private final int[] chunkParam;
-    private final long[] chunkFrom;
-    private final long[] chunkTo;
-    private final CpuBackend backend;
-    private final boolean ownsBackend;
-    private final Arena arena;
-    private final WorkerPool.Task chunkTask = this::runChunk;
-    /**
-     * False when a caller's buffer is confined to its thread, or when all parameters together
-     * are too few to be worth splitting ({@link CpuBackend#MIN_PARALLEL_ELEMENTS}): steps then
-     * run on the caller's thread alone.
-     */
-    private final boolean parallel;
+    private final Device device;
+    private final StepEngine engine;
 
     private Optimizer(Builder b) {
         if (b.groups.isEmpty()) {
@@ -80,9 +58,13 @@ public final class Optimizer implements AutoCloseable {
                 owner.add(g);
             }
         }
-        List<TensorChecks.Buffer> buffers = validate(all);
+        device = all.get(0).param() == null ? Device.CPU : all.get(0).param().device();
+        List<TensorChecks.Buffer> buffers = validate(all, device);
         for (int g = 0; g < b.groups.size(); g++) {
             validatePrecision(g, b.groups.get(g));
+        }
+        if (device.kind() == Device.Kind.CUDA) {
+            requireCuda(b, all.get(0));
         }
         int n = all.size();
         params = all.toArray(new Param[0]);
@@ -92,92 +74,20 @@ public final class Optimizer implements AutoCloseable {
             indexByName.put(params[i].name(), i);
         }
 
-        groupKernels = new OptimizerKernel[b.groups.size()];
         List<ParamGroup> gs = new ArrayList<>();
         for (int g = 0; g < b.groups.size(); g++) {
             int gi = g;
-            ParamGroup group = new ParamGroup(b.groups.get(g).rule, b.groups.get(g).precision, b.groups.get(g).params,
-                    () -> groupKernels[gi] = OptimizerKernel.forRule(groups().get(gi).rule()));
-            gs.add(group);
-            groupKernels[g] = OptimizerKernel.forRule(group.rule());
+            gs.add(new ParamGroup(b.groups.get(g).rule, b.groups.get(g).precision, b.groups.get(g).params,
+                    rule -> ruleChanging(gi, rule)));
         }
         groups = List.copyOf(gs);
+        engine = device.kind() == Device.Kind.CUDA
+                ? new CudaSteps(device, groups, params, groupOf)
+                : new CpuSteps(groups, params, groupOf, buffers, b.vectorized, b.threads);
+    }
 
-        if (b.vectorized != null || b.threads != null) {
-            backend = new CpuBackend(b.vectorized != null ? b.vectorized : VectorizationProvider.getInstance().vectorized(),
-                    b.threads != null ? b.threads : CpuBackend.defaultThreads());
-            ownsBackend = true;
-        } else {
-            backend = CpuBackend.shared();
-            ownsBackend = false;
-        }
-
-        long elements = 0;
-        for (Param p : all) {
-            elements += p.param().numel();
-        }
-        parallel = TensorChecks.shareable(backend.pool(), buffers) && elements >= CpuBackend.MIN_PARALLEL_ELEMENTS;
-        arena = Arena.ofShared();
-        paramSegs = new MemorySegment[n];
-        gradSegs = new MemorySegment[n];
-        targets = new StepTarget[n];
-        stateTensors = new Tensor[n][];
-        masters = new Tensor[n];
-        precisions = new Precision[n];
-        scalarStates = new ScalarState[n];
-        scalars = new float[n][OptimizerKernel.SCALAR_SLOTS];
-        List<int[]> chunks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Param p = params[i];
-            Precision precision = b.groups.get(groupOf[i]).precision;
-            precisions[i] = precision;
-            paramSegs[i] = p.param().segment();
-            gradSegs[i] = p.grad().segment();
-            long numel = p.param().numel();
-            long[] taken = {residue(paramSegs[i]), residue(gradSegs[i])};
-            Tensor master = null;
-            if (precision.float32Master()) {
-                long r = StateStagger.pick(taken);
-                taken = append(taken, r);
-                master = Tensor.of(StateStagger.allocate(arena, numel * Float.BYTES, r), DType.F32, p.param().shape());
-                Casts.convert(p.param(), master);
-            }
-            masters[i] = master;
-            OptimizerRule rule = groups.get(groupOf[i]).rule();
-            List<String> names = rule.stateNames();
-            DType stateType = precision.stateDtypeFor(p.param().dtype());
-            MemorySegment[] stateSegs = new MemorySegment[names.size()];
-            stateTensors[i] = new Tensor[names.size()];
-            for (int s = 0; s < names.size(); s++) {
-                long r = StateStagger.pick(taken);
-                taken = append(taken, r);
-                MemorySegment seg = StateStagger.allocate(arena, numel * stateType.byteSize(), r);
-                stateTensors[i][s] = Tensor.of(seg, stateType, p.param().shape());
-                float init = rule.initialStateValue(names.get(s));
-                if (init != 0f) {
-                    fill(stateTensors[i][s], init);
-                }
-                stateSegs[s] = seg;
-            }
-            targets[i] = master != null
-                    ? new StepTarget(master.segment(), DType.F32, gradSegs[i], p.grad().dtype(), stateSegs, stateType,
-                            paramSegs[i], p.param().dtype(), precision.stochasticRounding())
-                    : new StepTarget(paramSegs[i], p.param().dtype(), gradSegs[i], p.grad().dtype(), stateSegs, stateType,
-                            null, null, precision.stochasticRounding());
-            scalarStates[i] = new ScalarState();
-            for (long from = 0; from < numel; from += CpuBackend.CHUNK) {
-                chunks.add(new int[] {i, (int) (from / CpuBackend.CHUNK)});
-            }
-        }
-        chunkParam = new int[chunks.size()];
-        chunkFrom = new long[chunks.size()];
-        chunkTo = new long[chunks.size()];
-        for (int c = 0; c < chunks.size(); c++) {
-            int i = chunks.get(c)[0];
-            chunkParam[c] = i;
-            chunkFrom[c] = (long) chunks.get(c)[1] * CpuBackend.CHUNK;
-            chunkTo[c] = Math.min(chunkFrom[c] + CpuBackend.CHUNK, params[i].param().numel());
-        }
+    private void ruleChanging(int group, OptimizerRule rule) {
+        engine.ruleChanging(group, rule);
     }
 
     /** A builder: add groups, optionally pin threads or the kernel kind, then {@link Builder#build()}. */
@@ -199,43 +109,29 @@ public final class Optimizer implements AutoCloseable {
         if (!Float.isFinite(gradScale)) {
             throw new IllegalArgumentException("gradScale: got " + gradScale + ", expected a finite multiplier");
         }
-        Thread caller = Thread.currentThread();
-        for (int i = 0; i < params.length; i++) {
-            // Names are built only on failure: the hot path allocates nothing.
-            if (!paramSegs[i].scope().isAlive() || !paramSegs[i].isAccessibleBy(caller)) {
-                TensorChecks.requireAlive("param '" + params[i].name() + "'", paramSegs[i]);
-            }
-            if (!gradSegs[i].scope().isAlive() || !gradSegs[i].isAccessibleBy(caller)) {
-                TensorChecks.requireAlive("grad '" + params[i].name() + "'", gradSegs[i]);
-            }
-        }
-        if (!arena.scope().isAlive()) {
-            throw new IllegalStateException("optimizer: closed, expected an open optimizer");
-        }
-        for (int i = 0; i < params.length; i++) {
-            OptimizerKernel k = groupKernels[groupOf[i]];
-            ScalarState st = scalarStates[i];
-            st.advance(k.momentumFactor(st.step() + 1));
-            k.prepare(st.step(), st.muProduct(), scalars[i]);
-            scalars[i][OptimizerKernel.GRAD_SCALE] = gradScale;
-            if (precisions[i].stochasticRounding()) {
-                targets[i].setRoundingKey(roundingKey(precisions[i].seed(), i, st.step()));
-            }
-        }
-        backend.pool().run(chunkParam.length, chunkTask, parallel);
+        engine.step(gradScale);
     }
 
-    /** A key per (seed, parameter, step): each step of each parameter draws fresh, reproducible bits. */
-    private static int roundingKey(long seed, int param, long step) {
-        long x = seed * 0x9E3779B97F4A7C15L + param * 0xC2B2AE3D27D4EB4FL + step * 0x165667B19E3779F9L;
-        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
-        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-        return (int) (x ^ (x >>> 33));
+    /**
+     * On a CUDA device: queues one step whose gradient multiplier ({@code float}) and found-inf
+     * flag ({@code float}, non-zero skips the step, as PyTorch's GradScaler) are read from device
+     * memory; either may be {@code MemorySegment.NULL}. No host synchronization: what a
+     * device-side loss scaler and clipping pass use.
+     *
+     * @throws IllegalStateException on the CPU, whose steps take the multiplier as a float
+     */
+    public void stepOnDevice(MemorySegment gradMultiplier, MemorySegment foundInf) {
+        if (!(engine instanceof CudaSteps cuda)) {
+            throw new IllegalStateException("stepOnDevice: this optimizer's tensors are on " + device
+                    + ", expected a CUDA device (on the CPU call step(gradScale))");
+        }
+        cuda.stepOnDevice(gradMultiplier == null ? MemorySegment.NULL : gradMultiplier,
+                foundInf == null ? MemorySegment.NULL : foundInf);
     }
 
-    private void runChunk(int c) {
-        int i = chunkParam[c];
-        backend.update(groupKernels[groupOf[i]], scalars[i], targets[i], chunkFrom[c], chunkTo[c]);
+    /** The device every parameter, gradient and state of this optimizer lives on. */
+    public Device device() {
+        return device;
     }
 
     /** The groups, in the order they were added. */
@@ -251,7 +147,7 @@ public final class Optimizer implements AutoCloseable {
         if (s < 0) {
             throw new IllegalArgumentException("stateName: got \"" + stateName + "\", expected one of " + names);
         }
-        return stateTensors[i][s];
+        return engine.states(i)[s];
     }
 
     /** Every state buffer of parameter {@code paramName}, by PyTorch name, in kernel order. */
@@ -259,15 +155,16 @@ public final class Optimizer implements AutoCloseable {
         int i = indexOf(paramName);
         Map<String, Tensor> out = new LinkedHashMap<>();
         List<String> names = groups.get(groupOf[i]).rule().stateNames();
+        Tensor[] states = engine.states(i);
         for (int s = 0; s < names.size(); s++) {
-            out.put(names.get(s), stateTensors[i][s]);
+            out.put(names.get(s), states[s]);
         }
         return out;
     }
 
     /** The float32 master copy of half-precision parameter {@code paramName} (groups with {@link Precision#masterWeights()}). */
     public Tensor masterWeights(String paramName) {
-        Tensor m = masters[indexOf(paramName)];
+        Tensor m = engine.master(indexOf(paramName));
         if (m == null) {
             throw new IllegalArgumentException("paramName: \"" + paramName + "\" has no master weights, expected a parameter"
                     + " of a group built with Precision.masterWeights()");
@@ -284,25 +181,29 @@ public final class Optimizer implements AutoCloseable {
         return out;
     }
 
-    /** The scalar state ({@code step}, {@code mu_product}) of parameter {@code paramName}. */
+    /**
+     * The scalar state ({@code step}, {@code mu_product}) of parameter {@code paramName}. On a CUDA
+     * device this waits for the queued steps and returns a copy.
+     */
     public ScalarState scalarState(String paramName) {
-        return scalarStates[indexOf(paramName)];
+        return engine.scalarState(indexOf(paramName));
     }
 
     /**
      * Resumes parameter {@code paramName} at {@code saved}'s step count and {@code mu_product}
-     * (what a checkpoint load does; the state buffers are written through {@link #states}).
+     * (what a checkpoint load does; the state buffers are written through {@link #states}). On a
+     * CUDA device the count is kept per group, so this sets it for the parameter's whole group.
      */
     public void restoreScalarState(String paramName, ScalarState saved) {
         if (saved == null) {
             throw new IllegalArgumentException("saved: got null, expected a ScalarState");
         }
-        scalarStates[indexOf(paramName)].copyFrom(saved);
+        engine.restoreScalarState(indexOf(paramName), saved);
     }
 
     /** Whether {@link #close()} has not been called: the state buffers are readable and writable. */
     public boolean isOpen() {
-        return arena.scope().isAlive();
+        return engine.isOpen();
     }
 
     /**
@@ -321,14 +222,14 @@ public final class Optimizer implements AutoCloseable {
         TrainingState.of(this).load(path);
     }
 
-    /** Worker threads a step runs on, the caller included. */
+    /** Worker threads a step runs on, the caller included (0 on a CUDA device). */
     public int threads() {
-        return backend.threads();
+        return engine instanceof CpuSteps cpu ? cpu.threads() : 0;
     }
 
-    /** Whether the Vector API loops run (otherwise the scalar loops). */
+    /** Whether the Vector API loops run (otherwise the scalar loops); false on a CUDA device. */
     public boolean vectorized() {
-        return backend.vectorized();
+        return engine instanceof CpuSteps cpu && cpu.vectorized();
     }
 
     private int indexOf(String paramName) {
@@ -342,25 +243,21 @@ public final class Optimizer implements AutoCloseable {
     /** Frees the state buffers (and the worker threads, if this optimizer has its own). */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
-        if (ownsBackend) {
-            backend.close();
-        }
+        engine.close();
     }
 
-    private static List<TensorChecks.Buffer> validate(List<Param> all) {
+    private static List<TensorChecks.Buffer> validate(List<Param> all, Device device) {
         Map<String, Boolean> names = new HashMap<>();
         List<TensorChecks.Buffer> buffers = new ArrayList<>();
+        String first = "param '" + all.get(0).name() + "'";
         for (Param p : all) {
             if (names.put(p.name(), Boolean.TRUE) != null) {
                 throw new IllegalArgumentException("name: got \"" + p.name() + "\" twice, expected unique parameter names");
             }
             String pn = "param '" + p.name() + "'";
             String gn = "grad '" + p.name() + "'";
-            TensorChecks.requireUsable(pn, p.param(), DType.F32, DType.BF16, DType.F16);
-            TensorChecks.requireUsable(gn, p.grad(), DType.F32, DType.BF16, DType.F16);
+            TensorChecks.requireUsableOn(pn, p.param(), device, first, DType.F32, DType.BF16, DType.F16);
+            TensorChecks.requireUsableOn(gn, p.grad(), device, first, DType.F32, DType.BF16, DType.F16);
             if (p.grad().dtype() != p.param().dtype()) {
                 throw new IllegalArgumentException(gn + ": got dtype " + p.grad().dtype() + ", expected "
                         + p.param().dtype() + " (the dtype of " + pn + ")");
@@ -372,6 +269,20 @@ public final class Optimizer implements AutoCloseable {
         }
         TensorChecks.requireNoOverlap(buffers);
         return buffers;
+    }
+
+    /** The CPU-only builder options are refused, and CUDA must be usable, before any device memory is taken. */
+    private static void requireCuda(Builder b, Param first) {
+        if (b.threads != null || b.vectorized != null) {
+            throw new IllegalArgumentException((b.threads != null ? "threads" : "vectorized") + ": set, but param '"
+                    + first.name() + "' is on " + first.param().device() + "; expected CPU tensors (threads and the"
+                    + " vector/scalar choice apply to the CPU backend only)");
+        }
+        CudaBackend.Availability a = CudaBackend.availability();
+        if (!a.available()) {
+            throw new IllegalStateException("param '" + first.name() + "': on " + first.param().device()
+                    + ", but the CUDA backend is unavailable: " + a.reason());
+        }
     }
 
     private static void validatePrecision(int g, Builder.GroupSpec spec) {
@@ -387,26 +298,6 @@ public final class Optimizer implements AutoCloseable {
                         + p.name() + "' is " + dtype + "; expected BF16 parameters");
             }
         }
-    }
-
-    private static void fill(Tensor t, float value) {
-        try (Arena scratch = Arena.ofConfined()) {
-            Tensor one = Tensor.allocate(scratch, DType.F32, t.numel());
-            for (long e = 0; e < t.numel(); e++) {
-                one.setFloat(e, value);
-            }
-            Casts.convert(one, t);
-        }
-    }
-
-    private static long residue(MemorySegment s) {
-        return s.isNative() ? s.address() & (StateStagger.PAGE - 1) : 0;
-    }
-
-    private static long[] append(long[] a, long v) {
-        long[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = v;
-        return out;
     }
 
     /** Collects groups; see {@link Optimizer}. */

@@ -1,6 +1,7 @@
 package dev.fusedstep.optim;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Parameters that share one rule, as in a PyTorch param group (e.g. no weight decay for biases).
@@ -11,13 +12,14 @@ public final class ParamGroup {
     private final List<Param> params;
     private final Precision precision;
     private volatile OptimizerRule rule;
-    private final Runnable onRuleChange;
+    /** Checks and adopts a new rule in the optimizer's engine; throws (changing nothing) when it cannot. */
+    private final Consumer<OptimizerRule> beforeRuleChange;
 
-    ParamGroup(OptimizerRule rule, Precision precision, List<Param> params, Runnable onRuleChange) {
+    ParamGroup(OptimizerRule rule, Precision precision, List<Param> params, Consumer<OptimizerRule> beforeRuleChange) {
         this.rule = rule;
         this.precision = precision;
         this.params = List.copyOf(params);
-        this.onRuleChange = onRuleChange;
+        this.beforeRuleChange = beforeRuleChange;
     }
 
     public OptimizerRule rule() {
@@ -42,8 +44,8 @@ public final class ParamGroup {
             throw new IllegalArgumentException("rule: got " + newRule.torchName() + " with state " + newRule.stateNames()
                     + ", expected " + rule.torchName() + " with state " + rule.stateNames());
         }
+        beforeRuleChange.accept(newRule);
         this.rule = newRule;
-        onRuleChange.run();
     }
 
     /** The group's learning rate. */

@@ -38,8 +38,8 @@ import java.util.List;
 public final class DeviceOptimizerGroup {
 
     private final CudaBackend backend;
-    private final OptimizerRule rule;
-    private final DeviceRule deviceRule;
+    private OptimizerRule rule;
+    private DeviceRule deviceRule;
     private final TensorTable table;
     private final MemorySegment control;
     private final int stepGrid;
@@ -225,6 +225,47 @@ public final class DeviceOptimizerGroup {
             MemorySegment host = a.allocate(DeviceLayouts.GROUP);
             backend.copyAndWait(host, control, host.byteSize(), CudaRuntime.cudaMemcpyDeviceToHost);
             return host.asSlice(DeviceLayouts.GROUP_SCALARS, 4L * DeviceLayouts.SCALAR_SLOTS).toArray(JAVA_FLOAT);
+        }
+    }
+
+    /**
+     * Queues, in stream order, the switch to {@code newRule} for the following steps (a schedule
+     * changing lr, betas or weight decay): its learning rate, constants and flags replace the
+     * group's; the step count stays. It must use the same kernel with the same states.
+     */
+    public void setRule(OptimizerRule newRule) {
+        DeviceRule dr = DeviceRule.of(newRule);
+        if (!dr.kernel().equals(deviceRule.kernel()) || dr.states() != deviceRule.states()) {
+            throw new IllegalArgumentException("rule: got " + newRule.torchName() + " with " + dr.states()
+                    + " state buffers, expected " + rule.torchName() + " with " + deviceRule.states()
+                    + " (the group's kernel and states are fixed when it is built)");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(DeviceLayouts.GROUP);
+            writeGroup(host, dr, null);
+            backend.makeCurrent();
+            // lr and hyper are the block's first 64 bytes; flags one int further on. From pageable
+            // memory the runtime copies the source before returning, so the arena may close.
+            Cuda.memcpyAsync(control, host, DeviceLayouts.GROUP_STEP, CudaRuntime.cudaMemcpyHostToDevice, backend.stream());
+            Cuda.memcpyAsync(MemorySegment.ofAddress(control.address() + DeviceLayouts.GROUP_FLAGS),
+                    host.asSlice(DeviceLayouts.GROUP_FLAGS, 4), 4, CudaRuntime.cudaMemcpyHostToDevice, backend.stream());
+        }
+        this.rule = newRule;
+        this.deviceRule = dr;
+    }
+
+    /** Queues, in stream order, setting the step count and mu_product (a checkpoint load). */
+    public void restoreScalarState(ScalarState saved) {
+        if (saved == null) {
+            throw new IllegalArgumentException("saved: got null, expected a ScalarState");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(DeviceLayouts.GROUP);
+            host.set(JAVA_LONG, DeviceLayouts.GROUP_STEP, saved.step());
+            host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_MU_PRODUCT, saved.muProduct());
+            backend.makeCurrent();
+            Cuda.memcpyAsync(MemorySegment.ofAddress(control.address() + DeviceLayouts.GROUP_STEP),
+                    host.asSlice(DeviceLayouts.GROUP_STEP, 16), 16, CudaRuntime.cudaMemcpyHostToDevice, backend.stream());
         }
     }
 

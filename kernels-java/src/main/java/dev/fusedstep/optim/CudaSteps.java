@@ -1,0 +1,191 @@
+package dev.fusedstep.optim;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.fusedstep.DType;
+import dev.fusedstep.Device;
+import dev.fusedstep.Tensor;
+import dev.fusedstep.bindings.Cuda;
+import dev.fusedstep.bindings.CudaRuntime;
+import dev.fusedstep.internal.cpu.CastKernel;
+import dev.fusedstep.internal.cuda.CudaBackend;
+import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.internal.cuda.DeviceInit;
+import dev.fusedstep.internal.cuda.DeviceOps;
+import dev.fusedstep.internal.cuda.DeviceOptimizerGroup;
+import dev.fusedstep.internal.cuda.TensorTable;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An optimizer's state and steps on one CUDA device: state buffers and master weights in a
+ * {@link DeviceArena}, one {@link DeviceOptimizerGroup} per parameter group (one launch per group
+ * and step, from a pointer table built once), all on the device's shared backend stream.
+ *
+ * <p>{@link #step} only queues work: it never waits for the GPU. A gradient multiplier other than
+ * 1 is copied into device memory in stream order first. The step count lives on the device, one
+ * per group (the CPU keeps one per parameter; they are equal because every parameter of a group
+ * steps together); reading it ({@link #scalarState}) waits for the queued steps.
+ */
+final class CudaSteps implements StepEngine {
+
+    private final CudaBackend backend;
+    private final DeviceArena arena;
+    private final Arena hostArena;
+    private final DeviceOptimizerGroup[] deviceGroups;
+    private final int[] groupOf;
+    private final Tensor[][] stateTensors;
+    private final Tensor[] masters;
+    /** A device float the step reads its gradient multiplier from, when it is not 1. */
+    private final MemorySegment gradScaleSlot;
+    /** Host source of that copy; the runtime reads pageable memory before memcpyAsync returns. */
+    private final MemorySegment gradScaleHost;
+    private boolean open = true;
+
+    CudaSteps(Device device, List<ParamGroup> groups, Param[] params, int[] groupOf) {
+        this.groupOf = groupOf;
+        this.backend = CudaBackend.shared(device.index());
+        this.arena = new DeviceArena(device.index());
+        this.hostArena = Arena.ofShared();
+        int n = params.length;
+        stateTensors = new Tensor[n][];
+        masters = new Tensor[n];
+        deviceGroups = new DeviceOptimizerGroup[groups.size()];
+        try {
+            for (int i = 0; i < n; i++) {
+                Param p = params[i];
+                ParamGroup group = groups.get(groupOf[i]);
+                Precision precision = group.precision();
+                if (precision.float32Master()) {
+                    masters[i] = arena.allocate(DType.F32, p.param().shape());
+                    castOnDevice(p.param(), masters[i]);
+                }
+                DType stateType = precision.stateDtypeFor(p.param().dtype());
+                List<String> names = group.rule().stateNames();
+                stateTensors[i] = new Tensor[names.size()];
+                for (int s = 0; s < names.size(); s++) {
+                    Tensor t = arena.allocate(stateType, p.param().shape());
+                    float init = group.rule().initialStateValue(names.get(s));
+                    if (init != 0f) {
+                        DeviceInit.constant(backend, t, init);
+                    }
+                    stateTensors[i][s] = t;
+                }
+            }
+            for (int g = 0; g < groups.size(); g++) {
+                deviceGroups[g] = createGroup(groups.get(g), params, g);
+            }
+            gradScaleSlot = arena.allocateBytes(Float.BYTES);
+            gradScaleHost = hostArena.allocate(JAVA_FLOAT);
+            // The casts and fills above ran on the backend's stream; the caller's next use of its
+            // own tensors may be on another stream.
+            backend.synchronize();
+        } catch (RuntimeException e) {
+            arena.close();
+            hostArena.close();
+            throw e;
+        }
+    }
+
+    private DeviceOptimizerGroup createGroup(ParamGroup group, Param[] params, int g) {
+        List<Tensor> ps = new ArrayList<>(), gs = new ArrayList<>();
+        List<Tensor[]> ss = new ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            if (groupOf[i] == g) {
+                ps.add(params[i].param());
+                gs.add(params[i].grad());
+                ss.add(stateTensors[i]);
+            }
+        }
+        return DeviceOptimizerGroup.create(backend, arena, group.rule(), ps, gs, ss, null);
+    }
+
+    /** {@code dst} (F32) = {@code src} widened, on the device. */
+    private void castOnDevice(Tensor src, Tensor dst) {
+        CastKernel kind = src.dtype() == DType.BF16 ? CastKernel.BF16_TO_F32 : CastKernel.F16_TO_F32;
+        TensorTable rows = TensorTable.build(arena, List.<MemorySegment[]>of(new MemorySegment[] {src.segment(), dst.segment()}),
+                new long[] {src.numel()});
+        DeviceOps.cast(backend, rows, kind);
+    }
+
+    @Override
+    public void step(float gradScale) {
+        if (!open) {
+            throw new IllegalStateException("optimizer: closed, expected an open optimizer");
+        }
+        MemorySegment multiplier = MemorySegment.NULL;
+        if (gradScale != 1f) {
+            gradScaleHost.set(JAVA_FLOAT, 0, gradScale);
+            backend.makeCurrent();
+            Cuda.memcpyAsync(gradScaleSlot, gradScaleHost, Float.BYTES, CudaRuntime.cudaMemcpyHostToDevice, backend.stream());
+            multiplier = gradScaleSlot;
+        }
+        for (DeviceOptimizerGroup group : deviceGroups) {
+            group.step(multiplier, MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * Queues one step whose gradient multiplier and found-inf flag are read from device memory
+     * (either may be NULL): a device-side loss scaler's step, with no host synchronization.
+     */
+    void stepOnDevice(MemorySegment gradMultiplier, MemorySegment foundInf) {
+        if (!open) {
+            throw new IllegalStateException("optimizer: closed, expected an open optimizer");
+        }
+        for (DeviceOptimizerGroup group : deviceGroups) {
+            group.step(gradMultiplier, foundInf);
+        }
+    }
+
+    CudaBackend backend() {
+        return backend;
+    }
+
+    @Override
+    public Tensor[] states(int param) {
+        return stateTensors[param];
+    }
+
+    @Override
+    public Tensor master(int param) {
+        return masters[param];
+    }
+
+    @Override
+    public ScalarState scalarState(int param) {
+        return deviceGroups[groupOf[param]].scalarState();
+    }
+
+    @Override
+    public void restoreScalarState(int param, ScalarState saved) {
+        deviceGroups[groupOf[param]].restoreScalarState(saved);
+    }
+
+    @Override
+    public void ruleChanging(int group, OptimizerRule rule) {
+        deviceGroups[group].setRule(rule);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Waits for the queued steps, then frees the device state. */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        try {
+            backend.synchronize();
+        } finally {
+            arena.close();
+            hostArena.close();
+        }
+    }
+}
