@@ -18,15 +18,27 @@
 // the Java tests check these sizes and offsets.
 
 // One row of a group's table: a tensor (and its companions) plus where its chunks start.
+// A step row holds six pointers, not five: a master-weights row needs the half param (written),
+// its half gradient, up to three float32 states (AMSGrad) and the float32 master. The master sits
+// last (ptr[5]) so that the states keep their slots 2..4 in every layout and the other kernels'
+// rows (ptr[0], ptr[1]) do not change; a sixth pointer plus the state dtype and a pad keep the row
+// a 16-byte multiple (80 bytes), so rows stay aligned for the table reads.
 struct fs_tensor {
-    void* ptr[5];          // step: param, grad, state0, state1, state2; cast: src, dst; norm/scale/fill: x
+    void* ptr[6];          // step: param, grad, state0, state1, state2, master (or null); cast: src, dst; norm/scale/fill: x
     long long numel;       // elements of each buffer in this row
     long long first_chunk; // chunks of all earlier rows: rows are walked as one sequence of chunks
     int dtype;             // storage of ptr[0] (and of a step's grad): FS_F32, FS_F16 or FS_BF16
     int index;             // the row's parameter index in its optimizer (keys stochastic rounding), else 0
+    int state_dtype;       // step: storage of every state buffer (FS_F32, FS_F16 or FS_BF16), else 0
+    int reserved;          // pads the row to 80 bytes
 };
-static_assert(sizeof(fs_tensor) == 64, "fs_tensor must stay 64 bytes (Java: DeviceLayouts.TENSOR_ROW)");
-static_assert(__builtin_offsetof(fs_tensor, dtype) == 56, "fs_tensor.dtype offset");
+static_assert(sizeof(fs_tensor) == 80, "fs_tensor must stay 80 bytes (Java: DeviceLayouts.TENSOR_ROW)");
+static_assert(__builtin_offsetof(fs_tensor, numel) == 48, "fs_tensor.numel offset");
+static_assert(__builtin_offsetof(fs_tensor, dtype) == 64, "fs_tensor.dtype offset");
+static_assert(__builtin_offsetof(fs_tensor, state_dtype) == 72, "fs_tensor.state_dtype offset");
+
+// Pointer slot of a step row's float32 master copy (null without master weights).
+#define FS_MASTER_SLOT 5
 
 // Storage dtypes (Java: DType.ordinal()).
 #define FS_F32  0
@@ -48,11 +60,13 @@ struct fs_group {
     int flags;                         //  80: FS_* below
     int reserved;                      //  84
     float scalars[FS_SCALAR_SLOTS];    //  88: this step's per-step scalars, as OptimizerKernel.prepare
+    long long seed;                    // 136: the stochastic-rounding seed (FS_STOCHASTIC), as Precision.seed
 };
-static_assert(sizeof(fs_group) == 136, "fs_group must stay 136 bytes (Java: DeviceLayouts.GROUP)");
+static_assert(sizeof(fs_group) == 144, "fs_group must stay 144 bytes (Java: DeviceLayouts.GROUP)");
 static_assert(__builtin_offsetof(fs_group, step) == 64, "fs_group.step offset");
 static_assert(__builtin_offsetof(fs_group, flags) == 80, "fs_group.flags offset");
 static_assert(__builtin_offsetof(fs_group, scalars) == 88, "fs_group.scalars offset");
+static_assert(__builtin_offsetof(fs_group, seed) == 136, "fs_group.seed offset");
 
 // Flags (Java: DeviceLayouts.FLAG_*). Each kernel documents which it reads.
 #define FS_MAXIMIZE   1
@@ -63,6 +77,7 @@ static_assert(__builtin_offsetof(fs_group, scalars) == 88, "fs_group.scalars off
 #define FS_MOMENTUM   32   // SGD momentum != 0, RMSprop momentum > 0
 #define FS_CENTERED   64
 #define FS_LERP_SMALL 128  // RMSprop: ATen's lerp weight |1 - alpha| < 0.5
+#define FS_STOCHASTIC 256  // BF16 param writes round stochastically, keyed by (seed, row index, step)
 
 // Elements per chunk: one block's unit of work. A multiple of 4 (float4 loads stay aligned in
 // every chunk) and equal to the CPU's CpuBackend.CHUNK, so norms cut tensors at the same places.
@@ -121,75 +136,6 @@ __device__ __forceinline__ fs_chunk fs_chunk_at(const fs_tensor* __restrict__ ta
 
 __device__ __forceinline__ bool fs_aligned16(const void* p) {
     return (reinterpret_cast<uintptr_t>(p) & 15u) == 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The optimizer step over one group: Op holds this step's scalars in registers and updates one
-// element, Op::apply(p, g, s0, s1, s2), reading and writing its states by reference.
-// Loads are 16 bytes wide when every buffer of the row is 16-byte aligned (device allocations
-// are); the last count % 4 elements, and unaligned rows, go element by element.
-// grad_scale (nullable) multiplies every gradient first: 1/loss scale, times a clip coefficient.
-
-// Streaming accesses in the global space: pointers read from the table are generic, and
-// without these the compiler emits generic loads and stores. Every element is read once and
-// written once, so L1 is skipped (.cg); the gradient is read-only for the kernel's life (.nc).
-__device__ __forceinline__ float4 fs_ld4(const float* p, long long i) { return __ldcg(reinterpret_cast<const float4*>(p) + i); }
-__device__ __forceinline__ float4 fs_ldg4(const float* p, long long i) { return __ldg(reinterpret_cast<const float4*>(p) + i); }
-__device__ __forceinline__ void fs_st4(float* p, long long i, float4 v) { __stcg(reinterpret_cast<float4*>(p) + i, v); }
-__device__ __forceinline__ float fs_ld(const float* p, long long i) { return __ldcg(p + i); }
-__device__ __forceinline__ void fs_st(float* p, long long i, float v) { __stcg(p + i, v); }
-
-template <class Op>
-__device__ __forceinline__ void fs_step_rows(const Op& op, int states, const fs_tensor* __restrict__ table,
-                                             int rows, long long total_chunks, const float* grad_scale) {
-    const bool scaled = grad_scale != nullptr;
-    const float gs = scaled ? *grad_scale : 1.0f;
-    for (long long c = blockIdx.x; c < total_chunks; c += gridDim.x) {
-        const fs_chunk k = fs_chunk_at(table, rows, c);
-        const fs_tensor& t = table[k.row];
-        float* p = static_cast<float*>(t.ptr[0]) + k.start;
-        const float* g = static_cast<const float*>(t.ptr[1]) + k.start;
-        float* s0 = states > 0 ? static_cast<float*>(t.ptr[2]) + k.start : nullptr;
-        float* s1 = states > 1 ? static_cast<float*>(t.ptr[3]) + k.start : nullptr;
-        float* s2 = states > 2 ? static_cast<float*>(t.ptr[4]) + k.start : nullptr;
-        long long scalar_from = 0;
-        if (fs_aligned16(p) && fs_aligned16(g) && fs_aligned16(s0) && fs_aligned16(s1) && fs_aligned16(s2)) {
-            const long long n4 = k.count >> 2;
-            for (long long i = threadIdx.x; i < n4; i += blockDim.x) {
-                float4 pv = fs_ld4(p, i);
-                float4 gv = fs_ldg4(g, i);
-                float4 a = make_float4(0.f, 0.f, 0.f, 0.f), b = a, d = a;
-                if (states > 0) a = fs_ld4(s0, i);
-                if (states > 1) b = fs_ld4(s1, i);
-                if (states > 2) d = fs_ld4(s2, i);
-                if (scaled) {
-                    gv.x = gv.x * gs; gv.y = gv.y * gs; gv.z = gv.z * gs; gv.w = gv.w * gs;
-                }
-                op.apply(pv.x, gv.x, a.x, b.x, d.x);
-                op.apply(pv.y, gv.y, a.y, b.y, d.y);
-                op.apply(pv.z, gv.z, a.z, b.z, d.z);
-                op.apply(pv.w, gv.w, a.w, b.w, d.w);
-                fs_st4(p, i, pv);
-                if (states > 0) fs_st4(s0, i, a);
-                if (states > 1) fs_st4(s1, i, b);
-                if (states > 2) fs_st4(s2, i, d);
-            }
-            scalar_from = n4 << 2;
-        }
-        for (long long i = scalar_from + threadIdx.x; i < k.count; i += blockDim.x) {
-            float pv = fs_ld(p, i), gv = __ldg(g + i);
-            float a = 0.f, b = 0.f, d = 0.f;
-            if (states > 0) a = fs_ld(s0, i);
-            if (states > 1) b = fs_ld(s1, i);
-            if (states > 2) d = fs_ld(s2, i);
-            if (scaled) gv = gv * gs;
-            op.apply(pv, gv, a, b, d);
-            fs_st(p, i, pv);
-            if (states > 0) fs_st(s0, i, a);
-            if (states > 1) fs_st(s1, i, b);
-            if (states > 2) fs_st(s2, i, d);
-        }
-    }
 }
 
 // found_inf (nullable): PyTorch's GradScaler flag, a float; non-zero means "skip this step".

@@ -41,6 +41,12 @@ struct alignas(16) float4 {
 
 inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
 
+// --- half-precision step rows (optim/storage.cuh): four half elements move as one 8-byte uint2 ---
+struct alignas(8) uint2 {
+    unsigned x, y;
+};
+// --- end half-precision step rows ---
+
 inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }
 inline float __fdiv_rn(float a, float b) { return a / b; }
 inline float __fsqrt_rn(float a) { return std::sqrt(a); }

@@ -6,7 +6,7 @@
 //   acc = fma((1-rho)*delta, delta, acc*rho)
 //   p = fma(-lr, delta, p)
 // hyper: [0] rho, [1] eps, [2] weight_decay. flags: FS_MAXIMIZE. States: square_avg, acc_delta.
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -49,7 +49,7 @@ extern "C" __global__ void fs_adadelta_step(const fs_tensor* __restrict__ table,
     op.wd = s[WD]; op.rho = s[RHO]; op.c = s[ONE_MINUS_RHO]; op.eps = s[EPS]; op.neg_lr = s[NEG_LR];
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_adadelta

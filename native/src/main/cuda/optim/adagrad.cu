@@ -5,7 +5,7 @@
 //   p = p + (-clr*g) / (sqrt(sum) + eps)                clr = lr / (1 + (step-1)*lr_decay)
 // hyper: [0] lr_decay, [1] weight_decay, [2] eps. flags: FS_MAXIMIZE, FS_L2. States: sum
 // (initial_accumulator_value is the host's business when it fills the state).
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -46,7 +46,7 @@ extern "C" __global__ void fs_adagrad_step(const fs_tensor* __restrict__ table, 
     op.wd = s[WD]; op.neg_clr = s[NEG_CLR]; op.eps = s[EPS];
     op.maximize = (flags & FS_MAXIMIZE) != 0;
     op.l2 = (flags & FS_L2) != 0;
-    fs_step_rows(op, 1, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 1, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_adagrad

@@ -7,7 +7,7 @@
 //   p = fma(-lr/bc1, m / (sqrt(v)/sqrt(bc2) + eps), p)
 // hyper: [0] beta1, [1] beta2, [2] eps, [3] weight_decay. flags: FS_MAXIMIZE, FS_DECOUPLED, FS_AMSGRAD.
 // States: exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad).
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -66,7 +66,7 @@ extern "C" __global__ void fs_adam_step(const fs_tensor* __restrict__ table, int
     op.maximize = (flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
     op.amsgrad = (flags & FS_AMSGRAD) != 0;
-    fs_step_rows(op, op.amsgrad ? 3 : 2, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, op.amsgrad ? 3 : 2, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_adam

@@ -6,7 +6,7 @@
 //   p = fma(-(lr/bc1), m / u, p)
 // hyper: [0] beta1, [1] beta2, [2] eps, [3] weight_decay. flags: FS_MAXIMIZE.
 // States: exp_avg, exp_inf.
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -48,7 +48,7 @@ extern "C" __global__ void fs_adamax_step(const fs_tensor* __restrict__ table, i
     op.wd = s[WD]; op.w1 = s[ONE_MINUS_BETA1]; op.b2 = s[BETA2]; op.eps = s[EPS]; op.neg_step = s[NEG_STEP_SIZE];
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_adamax

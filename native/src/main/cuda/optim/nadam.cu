@@ -9,7 +9,7 @@
 // with mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay)) and mu_product advanced on the device.
 // hyper: [0] beta1, [1] beta2, [2] eps, [3] weight_decay, [4] momentum_decay.
 // flags: FS_MAXIMIZE, FS_DECOUPLED. States: exp_avg, exp_avg_sq.
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -70,7 +70,7 @@ extern "C" __global__ void fs_nadam_step(const fs_tensor* __restrict__ table, in
     op.bc2 = s[BC2]; op.eps = s[EPS]; op.grad_step = s[GRAD_STEP]; op.avg_step = s[AVG_STEP];
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_nadam

@@ -9,7 +9,7 @@
 // The prepare kernel picks the branch for the whole step, as the host does.
 // hyper: [0] beta1, [1] beta2, [2] eps, [3] weight_decay. flags: FS_MAXIMIZE, FS_DECOUPLED.
 // States: exp_avg, exp_avg_sq.
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -76,7 +76,7 @@ extern "C" __global__ void fs_radam_step(const fs_tensor* __restrict__ table, in
     op.rectified = s[RECTIFIED] != 0.0f;
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_radam

@@ -10,7 +10,7 @@
 // hyper: [0] alpha, [1] eps, [2] weight_decay, [3] momentum. flags: FS_MAXIMIZE, FS_L2,
 // FS_MOMENTUM (momentum > 0), FS_CENTERED, FS_LERP_SMALL (|(float) (1-alpha)| < 0.5).
 // States: square_avg, momentum_buffer (momentum), grad_avg (centered), in that order.
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -49,7 +49,7 @@ struct RmspropOp {
 
 template <bool HAS_MOMENTUM>
 __device__ void rmsprop_rows(const float* s, int flags, const fs_tensor* table, int rows, long long total_chunks,
-                             const float* grad_scale) {
+                             const fs_group* grp, const float* grad_scale) {
     RmspropOp<HAS_MOMENTUM> op;
     op.wd = s[WD]; op.a = s[ALPHA]; op.c = s[ONE_MINUS_ALPHA]; op.lerp_coeff = s[LERP_COEFF];
     op.eps = s[EPS]; op.mom = s[MOMENTUM]; op.neg_lr = s[NEG_LR];
@@ -57,7 +57,7 @@ __device__ void rmsprop_rows(const float* s, int flags, const fs_tensor* table, 
     op.l2 = (flags & FS_L2) != 0;
     op.centered = (flags & FS_CENTERED) != 0;
     op.lerp_small = (flags & FS_LERP_SMALL) != 0;
-    fs_step_rows(op, 1 + (HAS_MOMENTUM ? 1 : 0) + (op.centered ? 1 : 0), table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, 1 + (HAS_MOMENTUM ? 1 : 0) + (op.centered ? 1 : 0), table, rows, total_chunks, grp, grad_scale);
 }
 
 extern "C" __global__ void fs_rmsprop_prepare(fs_group* grp, const float* found_inf) {
@@ -79,9 +79,9 @@ extern "C" __global__ void fs_rmsprop_step(const fs_tensor* __restrict__ table, 
                                            const float* found_inf) {
     if (fs_skip(found_inf)) return;
     if (grp->flags & FS_MOMENTUM) {
-        rmsprop_rows<true>(grp->scalars, grp->flags, table, rows, total_chunks, grad_scale);
+        rmsprop_rows<true>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
     } else {
-        rmsprop_rows<false>(grp->scalars, grp->flags, table, rows, total_chunks, grad_scale);
+        rmsprop_rows<false>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
     }
 }
 

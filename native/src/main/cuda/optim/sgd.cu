@@ -6,7 +6,7 @@
 //   p = fma(-lr, g, p)
 // hyper: [0] momentum, [1] dampening, [2] weight_decay. flags: FS_MAXIMIZE, FS_L2, FS_NESTEROV,
 // FS_MOMENTUM. States: momentum_buffer (with momentum).
-#include "../common.cuh"
+#include "step_rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -52,7 +52,7 @@ extern "C" __global__ void fs_sgd_step(const fs_tensor* __restrict__ table, int 
     op.l2 = (flags & FS_L2) != 0;
     op.has_momentum = (flags & FS_MOMENTUM) != 0;
     op.nesterov = (flags & FS_NESTEROV) != 0;
-    fs_step_rows(op, op.has_momentum ? 1 : 0, table, rows, total_chunks, grad_scale);
+    fs_step_rows(op, op.has_momentum ? 1 : 0, table, rows, total_chunks, grp, grad_scale);
 }
 
 }  // namespace fs_sgd

@@ -56,8 +56,8 @@ public record Precision(boolean float32Master, DType stateDtype, boolean stochas
         return new Precision(float32Master, stateDtype, true, seed);
     }
 
-    /** The dtype the states take for parameters stored as {@code paramDtype}. */
-    DType stateDtypeFor(DType paramDtype) {
+    /** The dtype the states take for parameters stored as {@code paramDtype} (the CUDA backend stores them alike). */
+    public DType stateDtypeFor(DType paramDtype) {
         return stateDtype != null ? stateDtype : float32Master ? DType.F32 : paramDtype;
     }
 }

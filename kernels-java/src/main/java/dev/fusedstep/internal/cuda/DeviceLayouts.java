@@ -20,23 +20,34 @@ public final class DeviceLayouts {
     /** Elements per chunk ({@code FS_CHUNK}): one block's unit of work; equals the CPU's CpuBackend.CHUNK. */
     public static final int CHUNK = 16384;
 
-    /** Pointer slots per table row: param, grad and up to three states. */
-    public static final int ROW_POINTERS = 5;
+    /**
+     * Pointer slots per table row: param, grad, up to three states and a float32 master copy. A
+     * master-weights row needs all six (half param, half grad, three AMSGrad states, master); the
+     * master comes last so the states keep slots 2..4 in every layout.
+     */
+    public static final int ROW_POINTERS = 6;
 
-    /** {@code struct fs_tensor}: one row of a group's table. */
+    /** The pointer slot of a step row's float32 master copy ({@code FS_MASTER_SLOT}); null without master weights. */
+    public static final int ROW_MASTER_SLOT = 5;
+
+    /** {@code struct fs_tensor}: one row of a group's table, 80 bytes (a 16-byte multiple). */
     public static final StructLayout TENSOR_ROW = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(ROW_POINTERS, ADDRESS).withName("ptr"),
             JAVA_LONG.withName("numel"),
             JAVA_LONG.withName("first_chunk"),
             JAVA_INT.withName("dtype"),
-            JAVA_INT.withName("index")).withName("fs_tensor");
+            JAVA_INT.withName("index"),
+            JAVA_INT.withName("state_dtype"),
+            JAVA_INT.withName("reserved")).withName("fs_tensor");
 
-    public static final long ROW_NUMEL = 40;
-    public static final long ROW_FIRST_CHUNK = 48;
+    public static final long ROW_NUMEL = 48;
+    public static final long ROW_FIRST_CHUNK = 56;
     /** Storage of the row's first buffer (and a step's gradient): {@code DType.ordinal()} ({@code FS_F32/F16/BF16}). */
-    public static final long ROW_DTYPE = 56;
+    public static final long ROW_DTYPE = 64;
     /** The row's parameter index in its optimizer (keys stochastic rounding), else 0. */
-    public static final long ROW_INDEX = 60;
+    public static final long ROW_INDEX = 68;
+    /** Storage of a step row's state buffers ({@code DType.ordinal()}), else 0. */
+    public static final long ROW_STATE_DTYPE = 72;
 
     /** SCALAR_SLOTS of the CPU's OptimizerKernel ({@code FS_SCALAR_SLOTS}). */
     public static final int SCALAR_SLOTS = 12;
@@ -52,7 +63,8 @@ public final class DeviceLayouts {
             JAVA_DOUBLE.withName("mu_product"),
             JAVA_INT.withName("flags"),
             JAVA_INT.withName("reserved"),
-            MemoryLayout.sequenceLayout(SCALAR_SLOTS, JAVA_FLOAT).withName("scalars")).withName("fs_group");
+            MemoryLayout.sequenceLayout(SCALAR_SLOTS, JAVA_FLOAT).withName("scalars"),
+            JAVA_LONG.withName("seed")).withName("fs_group");
 
     public static final long GROUP_LR = 0;
     public static final long GROUP_HYPER = 8;
@@ -60,6 +72,8 @@ public final class DeviceLayouts {
     public static final long GROUP_MU_PRODUCT = 72;
     public static final long GROUP_FLAGS = 80;
     public static final long GROUP_SCALARS = 88;
+    /** The stochastic-rounding seed (a long), read under {@link #FLAG_STOCHASTIC}. */
+    public static final long GROUP_SEED = 136;
 
     // flags (FS_* in common.cuh)
     public static final int FLAG_MAXIMIZE = 1;
@@ -70,6 +84,8 @@ public final class DeviceLayouts {
     public static final int FLAG_MOMENTUM = 32;
     public static final int FLAG_CENTERED = 64;
     public static final int FLAG_LERP_SMALL = 128;
+    /** BF16 param writes round stochastically, keyed by (seed, row index, step) as the CPU Optimizer does. */
+    public static final int FLAG_STOCHASTIC = 256;
 
     /** Threads per block of every multi-tensor kernel: a multiple of the warp, fixed for the norms' tree. */
     public static final int BLOCK_THREADS = 256;

@@ -11,16 +11,20 @@ import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.bindings.KernelArgs;
 import dev.fusedstep.optim.OptimizerRule;
+import dev.fusedstep.optim.Precision;
 import dev.fusedstep.optim.ScalarState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * One parameter group's fused step on the GPU: a rule, its float32 parameters, gradients and
- * state buffers (device tensors, states in {@code rule.stateNames()} order), a table of their
- * pointers and a control block ({@code fs_group}) in device memory.
+ * One parameter group's fused step on the GPU: a rule, its parameters, gradients, state buffers
+ * and float32 master copies (device tensors in any layout the CPU Optimizer accepts, see
+ * {@link Precision}; states in {@code rule.stateNames()} order), a table of their pointers and
+ * a control block ({@code fs_group}) in device memory.
  *
  * <p>{@link #step} queues two launches and never waits: a one-thread kernel that advances the
  * step count and computes this step's scalars (bias corrections, step sizes) from the learning
@@ -57,52 +61,127 @@ public final class DeviceOptimizerGroup {
     }
 
     /**
+     * One parameter of a device group: its index in the optimizer (keys stochastic rounding),
+     * param, grad, float32 master (null unless the precision has master weights) and states in
+     * {@code rule.stateNames()} order, in the precision's state dtype, already holding their
+     * initial values.
+     */
+    public record Row(int index, Tensor param, Tensor grad, Tensor master, Tensor[] states) {}
+
+    /**
      * A group over {@code params[i]}, {@code grads[i]} and {@code states.get(i)} (each state in
-     * {@code rule.stateNames()} order, already holding its initial value), all F32 on the
-     * backend's device, starting from {@code start} (step count and NAdam's mu_product).
-     * Device memory for the table and the control block comes from {@code arena}.
+     * {@code rule.stateNames()} order, already holding its initial value), in one dtype per
+     * parameter (states in the param's dtype, as {@link Precision#defaults()}), on the backend's
+     * device, starting from {@code start} (step count and NAdam's mu_product). Row indices are the
+     * list positions.
      */
     public static DeviceOptimizerGroup create(CudaBackend backend, DeviceArena arena, OptimizerRule rule,
             List<Tensor> params, List<Tensor> grads, List<Tensor[]> states, ScalarState start) {
-        if (rule == null) {
-            throw new IllegalArgumentException("rule: got null, expected an optimizer rule");
-        }
         if (params.isEmpty() || params.size() != grads.size() || params.size() != states.size()) {
             throw new IllegalArgumentException("params, grads, states: got " + params.size() + ", " + grads.size()
                     + ", " + states.size() + " entries, expected the same number, at least one");
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            rows.add(new Row(i, params.get(i), grads.get(i), null, states.get(i)));
+        }
+        return create(backend, arena, rule, Precision.defaults(), rows, start);
+    }
+
+    /**
+     * A group over {@code rows}, stored as {@code precision} says, as the CPU Optimizer stores a
+     * group: params F32, BF16 or F16 (each row its own; grads in their param's dtype), states in
+     * {@code precision.stateDtypeFor(param dtype)}, a float32 master per row exactly when
+     * {@code precision.float32Master()} (half params only), stochastic rounding for BF16 params
+     * only. The step gives the CPU Optimizer's bits in every layout, stochastic rounding included.
+     * Everything is checked before any device memory is allocated; the table and the control
+     * block come from {@code arena}.
+     */
+    public static DeviceOptimizerGroup create(CudaBackend backend, DeviceArena arena, OptimizerRule rule,
+            Precision precision, List<Row> rows, ScalarState start) {
+        if (rule == null) {
+            throw new IllegalArgumentException("rule: got null, expected an optimizer rule");
+        }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision: got null, expected e.g. Precision.defaults()");
+        }
+        if (rows == null || rows.isEmpty()) {
+            throw new IllegalArgumentException("rows: got " + (rows == null ? "null" : "an empty list")
+                    + ", expected at least one row");
         }
         if (!arena.device().equals(backend.device())) {
             throw new IllegalArgumentException("arena: got one on " + arena.device() + ", expected " + backend.device()
                     + " like the backend");
         }
         DeviceRule dr = DeviceRule.of(rule);
-        List<MemorySegment[]> rows = new ArrayList<>();
-        long[] numel = new long[params.size()];
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            require("params[" + i + "]", p, backend, -1);
-            require("grads[" + i + "]", grads.get(i), backend, p.numel());
-            Tensor[] s = states.get(i);
+        int n = rows.size();
+        List<MemorySegment[]> pointers = new ArrayList<>();
+        List<DeviceBuffer> buffers = new ArrayList<>();
+        long[] numel = new long[n];
+        DType[] dtypes = new DType[n], stateDtypes = new DType[n];
+        int[] indices = new int[n];
+        Set<Integer> seen = new HashSet<>();
+        for (int r = 0; r < n; r++) {
+            Row row = rows.get(r);
+            String at = "rows[" + r + "]";
+            if (row == null) {
+                throw new IllegalArgumentException(at + ": got null, expected a Row");
+            }
+            if (row.index() < 0 || !seen.add(row.index())) {
+                throw new IllegalArgumentException(at + ".index: got " + row.index()
+                        + ", expected a parameter index >= 0 that no other row has");
+            }
+            Tensor p = row.param();
+            require(at + ".param", p, backend, -1, DType.F32, DType.BF16, DType.F16);
+            DType pd = p.dtype();
+            require(at + ".grad", row.grad(), backend, p.numel(), pd);
+            if (precision.float32Master() && pd == DType.F32) {
+                throw new IllegalArgumentException(at + ".param: got F32 under a precision with master weights,"
+                        + " expected BF16 or F16 (master weights are for half parameters)");
+            }
+            if (precision.stochasticRounding() && pd != DType.BF16) {
+                throw new IllegalArgumentException(at + ".param: got " + pd + " under a precision with stochastic"
+                        + " rounding, expected BF16");
+            }
+            if (precision.float32Master()) {
+                require(at + ".master", row.master(), backend, p.numel(), DType.F32);
+            } else if (row.master() != null) {
+                throw new IllegalArgumentException(at + ".master: got a tensor, expected null (the precision has no"
+                        + " master weights)");
+            }
+            DType sd = precision.stateDtypeFor(pd);
+            Tensor[] s = row.states();
             if (s == null || s.length != dr.states()) {
-                throw new IllegalArgumentException("states[" + i + "]: got " + (s == null ? "null" : s.length + " tensors")
+                throw new IllegalArgumentException(at + ".states: got " + (s == null ? "null" : s.length + " tensors")
                         + ", expected " + dr.states() + " " + rule.stateNames() + " for " + rule.torchName());
             }
-            MemorySegment[] row = new MemorySegment[2 + s.length];
-            row[0] = p.segment();
-            row[1] = grads.get(i).segment();
+            MemorySegment[] ptrs = new MemorySegment[DeviceLayouts.ROW_POINTERS];
+            ptrs[0] = p.segment();
+            ptrs[1] = row.grad().segment();
+            buffers.add(new DeviceBuffer(at + ".param", p));
+            buffers.add(new DeviceBuffer(at + ".grad", row.grad()));
             for (int k = 0; k < s.length; k++) {
-                require("states[" + i + "][" + k + "] (" + rule.stateNames().get(k) + ")", s[k], backend, p.numel());
-                row[2 + k] = s[k].segment();
+                String name = at + ".states[" + k + "] (" + rule.stateNames().get(k) + ")";
+                require(name, s[k], backend, p.numel(), sd);
+                ptrs[2 + k] = s[k].segment();
+                buffers.add(new DeviceBuffer(name, s[k]));
             }
-            rows.add(row);
-            numel[i] = p.numel();
+            if (row.master() != null) {
+                ptrs[DeviceLayouts.ROW_MASTER_SLOT] = row.master().segment();
+                buffers.add(new DeviceBuffer(at + ".master", row.master()));
+            }
+            pointers.add(ptrs);
+            numel[r] = p.numel();
+            dtypes[r] = pd;
+            stateDtypes[r] = sd;
+            indices[r] = row.index();
         }
-        requireNoOverlap(rows, numel);
-        TensorTable table = TensorTable.build(arena, rows, numel);
+        requireNoOverlap(buffers);
+        TensorTable table = TensorTable.build(arena, pointers, numel, dtypes, stateDtypes, indices);
         MemorySegment control = arena.allocateBytes(DeviceLayouts.GROUP.byteSize());
         try (Arena staging = Arena.ofConfined()) {
             MemorySegment host = staging.allocate(DeviceLayouts.GROUP);
-            writeGroup(host, dr, start);
+            writeGroup(host, dr, precision, start);
             Cuda.setDevice(backend.ordinal());
             Cuda.memcpy(control, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
         }
@@ -115,6 +194,11 @@ public final class DeviceOptimizerGroup {
      * (a fresh state if null). Host-side only, shared with the host emulation test.
      */
     static void writeGroup(MemorySegment host, DeviceRule dr, ScalarState start) {
+        writeGroup(host, dr, Precision.defaults(), start);
+    }
+
+    /** As {@link #writeGroup(MemorySegment, DeviceRule, ScalarState)}, with the precision's stochastic rounding and seed. */
+    static void writeGroup(MemorySegment host, DeviceRule dr, Precision precision, ScalarState start) {
         ScalarState from = start == null ? new ScalarState() : start;
         host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_LR, dr.lr());
         for (int h = 0; h < DeviceLayouts.HYPER_SLOTS; h++) {
@@ -122,36 +206,36 @@ public final class DeviceOptimizerGroup {
         }
         host.set(JAVA_LONG, DeviceLayouts.GROUP_STEP, from.step());
         host.set(JAVA_DOUBLE, DeviceLayouts.GROUP_MU_PRODUCT, from.muProduct());
-        host.set(JAVA_INT, DeviceLayouts.GROUP_FLAGS, dr.flags());
+        int rounding = precision.stochasticRounding() ? DeviceLayouts.FLAG_STOCHASTIC : 0;
+        host.set(JAVA_INT, DeviceLayouts.GROUP_FLAGS, dr.flags() | rounding);
+        host.set(JAVA_LONG, DeviceLayouts.GROUP_SEED, precision.seed());
+    }
+
+    /** A named span of device memory, for the overlap check. */
+    record DeviceBuffer(String name, long address, long bytes) {
+        DeviceBuffer(String name, Tensor t) {
+            this(name, t.segment().address(), t.numel() * t.dtype().byteSize());
+        }
     }
 
     /** No two buffers of the group may share an element: the kernel reads and writes each once, unordered. */
-    static void requireNoOverlap(List<MemorySegment[]> rows, long[] numel) {
-        record Span(long from, long to, String name) {}
-        List<Span> spans = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            MemorySegment[] row = rows.get(r);
-            for (int k = 0; k < row.length; k++) {
-                long from = row[k].address();
-                String name = (k == 0 ? "params[" + r + "]" : k == 1 ? "grads[" + r + "]" : "states[" + r + "][" + (k - 2) + "]");
-                spans.add(new Span(from, from + 4 * numel[r], name));
-            }
-        }
-        spans.removeIf(sp -> sp.to() == sp.from());  // empty buffers share nothing
-        spans.sort(java.util.Comparator.comparingLong(Span::from));
-        Span reach = null;  // the span reaching furthest so far
-        for (Span b : spans) {
-            if (reach != null && b.from() < reach.to()) {
+    static void requireNoOverlap(List<DeviceBuffer> buffers) {
+        List<DeviceBuffer> spans = new ArrayList<>(buffers);
+        spans.removeIf(b -> b.bytes() == 0);  // empty buffers share nothing
+        spans.sort(java.util.Comparator.comparingLong(DeviceBuffer::address));
+        DeviceBuffer reach = null;  // the span reaching furthest so far
+        for (DeviceBuffer b : spans) {
+            if (reach != null && b.address() < reach.address() + reach.bytes()) {
                 throw new IllegalArgumentException(b.name() + ": overlaps " + reach.name()
                         + " in device memory, expected separate buffers");
             }
-            if (reach == null || b.to() > reach.to()) {
+            if (reach == null || b.address() + b.bytes() > reach.address() + reach.bytes()) {
                 reach = b;
             }
         }
     }
 
-    private static void require(String name, Tensor t, CudaBackend backend, long numel) {
+    private static void require(String name, Tensor t, CudaBackend backend, long numel, DType... dtypes) {
         if (t == null) {
             throw new IllegalArgumentException(name + ": got null, expected a tensor on " + backend.device());
         }
@@ -159,8 +243,9 @@ public final class DeviceOptimizerGroup {
             throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected " + backend.device()
                     + " (copy it with DeviceArena.copy first)");
         }
-        if (t.dtype() != DType.F32) {
-            throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected F32");
+        if (!List.of(dtypes).contains(t.dtype())) {
+            throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected "
+                    + (dtypes.length == 1 ? dtypes[0] : "one of " + List.of(dtypes)));
         }
         if (numel >= 0 && t.numel() != numel) {
             throw new IllegalArgumentException(name + ": got " + t.numel() + " elements, expected " + numel + " like its param");

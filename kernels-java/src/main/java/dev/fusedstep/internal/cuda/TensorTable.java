@@ -12,8 +12,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
- * A group's table in device memory: one {@code fs_tensor} row per tensor (up to five device
- * pointers, the element count, and the chunks of all earlier rows), so that one launch walks
+ * A group's table in device memory: one {@code fs_tensor} row per tensor (up to six device
+ * pointers, the element count, the chunks of all earlier rows, the storage dtypes and the
+ * parameter index), so that one launch walks
  * every chunk of every tensor. Built once and reused while the set of tensors is unchanged: a
  * step then passes one pointer, whatever the number of tensors, and a captured graph stays valid.
  *
@@ -33,7 +34,7 @@ public final class TensorTable {
 
     /**
      * Builds the table in {@code arena}'s device memory. {@code pointers.get(r)} holds row r's
-     * device pointers (at most five, in the kernel's order; the rest are null) and
+     * device pointers (at most {@link DeviceLayouts#ROW_POINTERS}, in the kernel's order; the rest are null) and
      * {@code numel[r]} its element count.
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel) {
@@ -46,10 +47,19 @@ public final class TensorTable {
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
             int[] indices) {
+        return build(arena, pointers, numel, dtypes, null, indices);
+    }
+
+    /**
+     * As {@link #build(DeviceArena, List, long[], DType[], int[])}, with each step row's state
+     * storage ({@code stateDtypes[r]}, null for all F32).
+     */
+    public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
+            DType[] stateDtypes, int[] indices) {
         long rowBytes = DeviceLayouts.TENSOR_ROW.byteSize();
         try (Arena staging = Arena.ofConfined()) {
             MemorySegment host = staging.allocate(rowBytes * Math.max(1, pointers.size()), 16);
-            long chunks = writeRows(host, pointers, numel, dtypes, indices);
+            long chunks = writeRows(host, pointers, numel, dtypes, stateDtypes, indices);
             MemorySegment device = arena.allocateBytes(host.byteSize());
             Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
             return new TensorTable(device, pointers.size(), chunks);
@@ -57,22 +67,26 @@ public final class TensorTable {
     }
 
     /**
-     * Writes the rows into {@code host} ({@code pointers.size()} x 64 bytes) exactly as the kernels
+     * Writes the rows into {@code host} ({@code pointers.size()} x {@code TENSOR_ROW} bytes) exactly as the kernels
      * read them, and returns the total number of chunks. Host-side only: the host emulation test
      * runs the kernels over such a table in host memory.
      */
     static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel) {
-        return writeRows(host, pointers, numel, null, null);
+        return writeRows(host, pointers, numel, null, null, null);
     }
 
-    /** As {@link #writeRows(MemorySegment, List, long[])}, with dtypes and indices (either may be null). */
-    static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes, int[] indices) {
+    /** As {@link #writeRows(MemorySegment, List, long[])}, with dtypes, state dtypes and indices (each may be null). */
+    static long writeRows(MemorySegment host, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
+            DType[] stateDtypes, int[] indices) {
         if (pointers.isEmpty() || pointers.size() != numel.length) {
             throw new IllegalArgumentException("pointers: got " + pointers.size() + " rows for " + numel.length
                     + " element counts, expected the same number, at least one");
         }
         if (dtypes != null && dtypes.length != numel.length) {
             throw new IllegalArgumentException("dtypes: got " + dtypes.length + " entries, expected " + numel.length);
+        }
+        if (stateDtypes != null && stateDtypes.length != numel.length) {
+            throw new IllegalArgumentException("stateDtypes: got " + stateDtypes.length + " entries, expected " + numel.length);
         }
         if (indices != null && indices.length != numel.length) {
             throw new IllegalArgumentException("indices: got " + indices.length + " entries, expected " + numel.length);
@@ -95,15 +109,24 @@ public final class TensorTable {
             }
             host.set(JAVA_LONG, base + DeviceLayouts.ROW_NUMEL, numel[r]);
             host.set(JAVA_LONG, base + DeviceLayouts.ROW_FIRST_CHUNK, chunks);
-            DType d = dtypes == null ? DType.F32 : dtypes[r];
-            if (d != DType.F32 && d != DType.F16 && d != DType.BF16) {
-                throw new IllegalArgumentException("dtypes[" + r + "]: got " + d + ", expected F32, F16 or BF16");
-            }
-            host.set(JAVA_INT, base + DeviceLayouts.ROW_DTYPE, d.ordinal());
+            host.set(JAVA_INT, base + DeviceLayouts.ROW_DTYPE, storageCode("dtypes[" + r + "]", dtypes == null ? null : dtypes[r]));
             host.set(JAVA_INT, base + DeviceLayouts.ROW_INDEX, indices == null ? 0 : indices[r]);
+            host.set(JAVA_INT, base + DeviceLayouts.ROW_STATE_DTYPE,
+                    storageCode("stateDtypes[" + r + "]", stateDtypes == null ? null : stateDtypes[r]));
             chunks += DeviceLayouts.chunks(numel[r]);
         }
         return chunks;
+    }
+
+    /** {@code FS_F32/F16/BF16} (the DType ordinal) of a storage dtype; null means F32. */
+    private static int storageCode(String name, DType d) {
+        if (d == null) {
+            return DType.F32.ordinal();
+        }
+        if (d != DType.F32 && d != DType.F16 && d != DType.BF16) {
+            throw new IllegalArgumentException(name + ": got " + d + ", expected F32, F16 or BF16");
+        }
+        return d.ordinal();
     }
 
     /** The table's device address ({@code const fs_tensor*}). */

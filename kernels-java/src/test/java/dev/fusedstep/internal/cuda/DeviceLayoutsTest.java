@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 class DeviceLayoutsTest {
 
     @Test
-    void tableRowIs64Bytes() {
-        assertEquals(64, DeviceLayouts.TENSOR_ROW.byteSize());
+    void tableRowIs80Bytes() {
+        assertEquals(80, DeviceLayouts.TENSOR_ROW.byteSize());
+        assertEquals(0, DeviceLayouts.TENSOR_ROW.byteSize() % 16, "rows stay 16-byte aligned");
         assertEquals(DeviceLayouts.ROW_NUMEL, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("numel")));
         assertEquals(DeviceLayouts.ROW_FIRST_CHUNK, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("first_chunk")));
         assertEquals(DeviceLayouts.ROW_DTYPE, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("dtype")));
         assertEquals(DeviceLayouts.ROW_INDEX, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("index")));
+        assertEquals(DeviceLayouts.ROW_STATE_DTYPE, DeviceLayouts.TENSOR_ROW.byteOffset(groupElement("state_dtype")));
     }
 
     @Test
@@ -35,13 +37,14 @@ class DeviceLayoutsTest {
 
     @Test
     void groupBlockMatchesTheStaticAsserts() {
-        assertEquals(136, DeviceLayouts.GROUP.byteSize());
+        assertEquals(144, DeviceLayouts.GROUP.byteSize());
         assertEquals(DeviceLayouts.GROUP_LR, DeviceLayouts.GROUP.byteOffset(groupElement("lr")));
         assertEquals(DeviceLayouts.GROUP_HYPER, DeviceLayouts.GROUP.byteOffset(groupElement("hyper")));
         assertEquals(DeviceLayouts.GROUP_STEP, DeviceLayouts.GROUP.byteOffset(groupElement("step")));
         assertEquals(DeviceLayouts.GROUP_MU_PRODUCT, DeviceLayouts.GROUP.byteOffset(groupElement("mu_product")));
         assertEquals(DeviceLayouts.GROUP_FLAGS, DeviceLayouts.GROUP.byteOffset(groupElement("flags")));
         assertEquals(DeviceLayouts.GROUP_SCALARS, DeviceLayouts.GROUP.byteOffset(groupElement("scalars")));
+        assertEquals(DeviceLayouts.GROUP_SEED, DeviceLayouts.GROUP.byteOffset(groupElement("seed")));
     }
 
     @Test
@@ -69,8 +72,15 @@ class DeviceLayoutsTest {
         assertEquals(DeviceLayouts.FLAG_MOMENTUM, define(h, "FS_MOMENTUM"));
         assertEquals(DeviceLayouts.FLAG_CENTERED, define(h, "FS_CENTERED"));
         assertEquals(DeviceLayouts.FLAG_LERP_SMALL, define(h, "FS_LERP_SMALL"));
-        assertTrue(h.contains("sizeof(fs_tensor) == 64"), "fs_tensor size assert");
-        assertTrue(h.contains("sizeof(fs_group) == 136"), "fs_group size assert");
+        assertEquals(DeviceLayouts.FLAG_STOCHASTIC, define(h, "FS_STOCHASTIC"));
+        assertEquals(DeviceLayouts.ROW_MASTER_SLOT, define(h, "FS_MASTER_SLOT"));
+        assertTrue(h.contains("sizeof(fs_tensor) == 80"), "fs_tensor size assert");
+        assertTrue(h.contains("offsetof(fs_tensor, numel) == " + DeviceLayouts.ROW_NUMEL), "fs_tensor.numel assert");
+        assertTrue(h.contains("offsetof(fs_tensor, dtype) == " + DeviceLayouts.ROW_DTYPE), "fs_tensor.dtype assert");
+        assertTrue(h.contains("offsetof(fs_tensor, state_dtype) == " + DeviceLayouts.ROW_STATE_DTYPE),
+                "fs_tensor.state_dtype assert");
+        assertTrue(h.contains("sizeof(fs_group) == 144"), "fs_group size assert");
+        assertTrue(h.contains("offsetof(fs_group, seed) == " + DeviceLayouts.GROUP_SEED), "fs_group.seed assert");
         String norm = NativeSources.read(dir.get(), "tensor/norm.cu");
         assertTrue(norm.contains("NORM_THREADS = " + DeviceLayouts.BLOCK_THREADS), "norm kernels' block size");
         assertTrue(norm.contains("NORM_L2 = 0, NORM_INF = 1, NORM_L1 = 2, NORM_P = 3"), "norm kinds");
