@@ -34,13 +34,10 @@ final class InfoCommand {
         return 0;
     }
 
-    /**
-     * What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not.
-     * The optimizer does not dispatch to CUDA yet; the kernels exist but have not run on a GPU.
-     */
+    /** What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not. */
     static String gpuLine(CudaBackend.Availability a) {
         return a.available()
-                ? "CUDA usable (" + a.reason() + "); optimizer dispatch to CUDA is not wired in this version"
+                ? "CUDA usable (" + a.reason() + "): optimizers, initializers on CUDA tensors run there"
                 : "unavailable: " + a.reason();
     }
 

@@ -90,16 +90,14 @@ final class CudaSteps implements StepEngine {
     }
 
     private DeviceOptimizerGroup createGroup(ParamGroup group, Param[] params, int g) {
-        List<Tensor> ps = new ArrayList<>(), gs = new ArrayList<>();
-        List<Tensor[]> ss = new ArrayList<>();
+        List<DeviceOptimizerGroup.Row> rows = new ArrayList<>();
         for (int i = 0; i < params.length; i++) {
             if (groupOf[i] == g) {
-                ps.add(params[i].param());
-                gs.add(params[i].grad());
-                ss.add(stateTensors[i]);
+                // The index keys stochastic rounding as the CPU's does: the parameter's position in the optimizer.
+                rows.add(new DeviceOptimizerGroup.Row(i, params[i].param(), params[i].grad(), masters[i], stateTensors[i]));
             }
         }
-        return DeviceOptimizerGroup.create(backend, arena, group.rule(), ps, gs, ss, null);
+        return DeviceOptimizerGroup.create(backend, arena, group.rule(), group.precision(), rows, null);
     }
 
     /** {@code dst} (F32) = {@code src} widened, on the device. */

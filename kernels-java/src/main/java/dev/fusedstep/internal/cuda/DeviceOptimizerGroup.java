@@ -44,15 +44,18 @@ public final class DeviceOptimizerGroup {
     private final CudaBackend backend;
     private OptimizerRule rule;
     private DeviceRule deviceRule;
+    /** Fixed when built; its stochastic-rounding flag is part of the control block's flags. */
+    private final Precision precision;
     private final TensorTable table;
     private final MemorySegment control;
     private final int stepGrid;
 
-    private DeviceOptimizerGroup(CudaBackend backend, OptimizerRule rule, DeviceRule deviceRule, TensorTable table,
-            MemorySegment control) {
+    private DeviceOptimizerGroup(CudaBackend backend, OptimizerRule rule, DeviceRule deviceRule, Precision precision,
+            TensorTable table, MemorySegment control) {
         this.backend = backend;
         this.rule = rule;
         this.deviceRule = deviceRule;
+        this.precision = precision;
         this.table = table;
         this.control = control;
         // Look the kernels up and size the grid now, so that a step (and its capture) only queues launches.
@@ -185,7 +188,7 @@ public final class DeviceOptimizerGroup {
             Cuda.setDevice(backend.ordinal());
             Cuda.memcpy(control, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
         }
-        return new DeviceOptimizerGroup(backend, rule, dr, table, control);
+        return new DeviceOptimizerGroup(backend, rule, dr, precision, table, control);
     }
 
     /**
@@ -327,7 +330,7 @@ public final class DeviceOptimizerGroup {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate(DeviceLayouts.GROUP);
-            writeGroup(host, dr, null);
+            writeGroup(host, dr, precision, null);
             backend.makeCurrent();
             // lr and hyper are the block's first 64 bytes; flags one int further on. From pageable
             // memory the runtime copies the source before returning, so the arena may close.
