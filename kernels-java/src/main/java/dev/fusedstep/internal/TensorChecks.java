@@ -27,15 +27,49 @@ public final class TensorChecks {
         if (t == null) {
             throw new IllegalArgumentException(name + ": got null, expected a tensor");
         }
-        if (!java.util.Arrays.asList(allowed).contains(t.dtype())) {
-            throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected "
-                    + (allowed.length == 1 ? allowed[0] : "one of " + java.util.Arrays.toString(allowed)));
-        }
+        requireDType(name, t, allowed);
         if (!t.device().equals(Device.CPU)) {
             throw new IllegalArgumentException(name + ": got a tensor on " + t.device()
                     + ", expected cpu (every tensor of a step on the CPU backend; the CUDA backend is not available yet)");
         }
         requireAlive(name, t.segment());
+    }
+
+    /**
+     * The one device all {@code tensors} (named {@code names[i]}) are on, for the APIs that run on
+     * the CPU or a CUDA device: rejects null, and names the first tensor whose device differs from
+     * the first one's. {@link Device#CPU} for no tensors.
+     */
+    public static Device requireOneDevice(String[] names, Tensor... tensors) {
+        Device device = null;
+        String first = null;
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            if (t == null) {
+                throw new IllegalArgumentException(names[i] + ": got null, expected a tensor");
+            }
+            if (device == null) {
+                device = t.device();
+                first = names[i];
+            } else if (!t.device().equals(device)) {
+                throw new IllegalArgumentException(names[i] + ": got a tensor on " + t.device() + ", expected " + device
+                        + " like " + first + " (every tensor of one call on one device; DeviceArena.copy moves tensors)");
+            }
+        }
+        return device == null ? Device.CPU : device;
+    }
+
+    /** A tensor of one of the {@code allowed} dtypes, its memory open; its device checked by {@link #requireOneDevice}. */
+    public static void requireUsableAnywhere(String name, Tensor t, DType... allowed) {
+        requireDType(name, t, allowed);
+        requireAlive(name, t.segment());
+    }
+
+    private static void requireDType(String name, Tensor t, DType... allowed) {
+        if (!java.util.Arrays.asList(allowed).contains(t.dtype())) {
+            throw new IllegalArgumentException(name + ": got dtype " + t.dtype() + ", expected "
+                    + (allowed.length == 1 ? allowed[0] : "one of " + java.util.Arrays.toString(allowed)));
+        }
     }
 
     public static void requireAlive(String name, MemorySegment s) {
