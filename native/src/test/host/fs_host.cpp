@@ -162,3 +162,21 @@ extern "C" void fs_host_init_constant(int grid, int block, void* out, long long 
 // The truncated normal's fdlibm ports, one argument at a time (against StrictMath.exp and StrictMath.log).
 extern "C" double fs_host_exp(double x) { return fs_erf::exp_fdlibm(x); }
 extern "C" double fs_host_log(double x) { return fs_erf::log_fdlibm(x); }
+
+// ---- cudaamp: the loss scaler's kernels (tensor/amp.cu) -------------------------------------
+#include "../../main/cuda/tensor/amp.cu"
+
+// fs_amp_multiplier<<<1, 1>>>.
+extern "C" void fs_host_amp_multiplier(const float* scale, const double* total, double max_norm, float* multiplier,
+                                       double* unscaled_norm) {
+    launch(1, 1, [&] { fs_amp::fs_amp_multiplier(scale, total, max_norm, multiplier, unscaled_norm); });
+}
+
+// fs_amp_update_scale<<<1, 1>>>.
+extern "C" void fs_host_amp_update_scale(float* scale, int* growth_tracker, const float* found_inf, double growth_factor,
+                                         double backoff_factor, int growth_interval) {
+    launch(1, 1, [&] {
+        fs_amp::fs_amp_update_scale(scale, growth_tracker, found_inf, growth_factor, backoff_factor, growth_interval);
+    });
+}
+// ---- end cudaamp ------------------------------------------------------------------------------

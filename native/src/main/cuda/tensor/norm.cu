@@ -7,7 +7,12 @@
 // The CPU cuts tensors at the same chunk borders but sums inside a chunk in another order, so
 // the two agree to double rounding, not bit for bit.
 // The clip coefficient and the scaling read the total from device memory: no host round trip.
-#include "elementwise.cuh"
+//
+// Rows may be F32, F16 or BF16 (fs_tensor.dtype), mixed in one table: half values widen to
+// float32 exactly for the norm; fs_scale and fs_clamp compute in float32 and write halves back
+// rounded to nearest-even, the bits of the CPU's NormKernel.scale / clamp (rows.cuh).
+#include "clip.cuh"
+#include "rows.cuh"
 
 // A named namespace per file: fusedstep.cu compiles every file as one unit. extern "C"
 // kernels inside it keep their plain C names.
@@ -38,9 +43,9 @@ __device__ double block_reduce(int kind, double v) {
     return r;
 }
 
-// Launch with NORM_THREADS (256) threads per block. Rows: ptr[0] the gradient. scale (nullable)
-// multiplies each element first in float32 (a loss scaler's 1/scale), as unscale-then-norm does.
-// p is used by NORM_P only. partials: one double per chunk of the group.
+// Launch with NORM_THREADS (256) threads per block. Rows: ptr[0] the gradient, in its dtype. scale
+// (nullable) multiplies each element first in float32 (a loss scaler's 1/scale), as
+// unscale-then-norm does. p is used by NORM_P only. partials: one double per chunk of the group.
 extern "C" __global__ void __launch_bounds__(NORM_THREADS)
 fs_norm_partials(const fs_tensor* __restrict__ table, int rows, long long total_chunks, int kind, double p,
                  const float* scale, double* __restrict__ partials) {
@@ -48,19 +53,19 @@ fs_norm_partials(const fs_tensor* __restrict__ table, int rows, long long total_
     const float sc = scaled ? *scale : 1.0f;
     for (long long c = blockIdx.x; c < total_chunks; c += gridDim.x) {
         const fs_chunk k = fs_chunk_at(table, rows, c);
-        const float* x = static_cast<const float*>(table[k.row].ptr[0]) + k.start;
         double acc = 0.0;
         float max_abs = 0.0f;
-        for (long long i = threadIdx.x; i < k.count; i += NORM_THREADS) {
-            float v = x[i];
-            if (scaled) v = v * sc;
-            switch (kind) {
-                case NORM_L2: acc = fma((double)v, (double)v, acc); break;
-                case NORM_INF: max_abs = fs_max(max_abs, fabsf(v)); break;
-                case NORM_L1: acc = acc + fabs((double)v); break;
-                default: acc = acc + pow(fabs((double)v), p); break;
+        fs_rows::visit_row<false>(table[k.row], k.start, k.count, [&](float* v, int n) {
+            for (int j = 0; j < n; j++) {
+                const float x = scaled ? v[j] * sc : v[j];
+                switch (kind) {
+                    case NORM_L2: acc = fma((double)x, (double)x, acc); break;
+                    case NORM_INF: max_abs = fs_max(max_abs, fabsf(x)); break;
+                    case NORM_L1: acc = acc + fabs((double)x); break;
+                    default: acc = acc + pow(fabs((double)x), p); break;
+                }
             }
-        }
+        });
         const double total = block_reduce(kind, kind == NORM_INF ? (double)max_abs : acc);
         if (threadIdx.x == 0) partials[c] = total;
     }
@@ -84,8 +89,7 @@ fs_norm_finish(const double* __restrict__ partials, long long count, int kind, d
 // One thread: PyTorch's float32 clamp(max_norm / (total + 1e-6), max=1), as
 // GradClipping.clipCoefficient: NaN for a NaN norm, 0 for an infinite one.
 extern "C" __global__ void fs_clip_coefficient(const double* total, double max_norm, float* coefficient) {
-    const float c = fs_div((float)max_norm, (float)*total + 1e-6f);
-    *coefficient = c != c ? c : fs_min(c, 1.0f);
+    *coefficient = fs_clip_coefficient_of(max_norm, *total);
 }
 
 // One thread: out = a * b, either may be null (read as 1): the step's gradient multiplier from a
@@ -96,25 +100,23 @@ extern "C" __global__ void fs_multiply_scalars(const float* a, const float* b, f
     *out = a == nullptr ? y : b == nullptr ? x : x * y;
 }
 
-// x = x * coefficient over every row's ptr[0]; nothing at all when the coefficient is exactly 1,
-// as the CPU skips that pass.
+// x = x * coefficient over every row's ptr[0], in its dtype; nothing at all when the coefficient is
+// exactly 1, as the CPU skips that pass.
 extern "C" __global__ void fs_scale(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
                                     const float* coefficient) {
     const float c = *coefficient;
     if (c == 1.0f) return;
-    fs_each_element(table, rows, total_chunks, [c](const fs_tensor& t, long long i) {
-        float* x = static_cast<float*>(t.ptr[0]);
-        x[i] = x[i] * c;
+    fs_rows::visit_rows<true>(table, rows, total_chunks, [c](float* v, int n) {
+        for (int j = 0; j < n; j++) v[j] = v[j] * c;
     });
 }
 
-// x = min(max(x, lo), hi) over every row's ptr[0], with Java's min/max (NaN stays NaN), as
-// torch.nn.utils.clip_grad_value_.
+// x = min(max(x, lo), hi) over every row's ptr[0], in its dtype, with Java's min/max (NaN stays
+// NaN), as torch.nn.utils.clip_grad_value_.
 extern "C" __global__ void fs_clamp(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
                                     float lo, float hi) {
-    fs_each_element(table, rows, total_chunks, [lo, hi](const fs_tensor& t, long long i) {
-        float* x = static_cast<float*>(t.ptr[0]);
-        x[i] = fs_min(fs_max(x[i], lo), hi);
+    fs_rows::visit_rows<true>(table, rows, total_chunks, [lo, hi](float* v, int n) {
+        for (int j = 0; j < n; j++) v[j] = fs_min(fs_max(v[j], lo), hi);
     });
 }
 

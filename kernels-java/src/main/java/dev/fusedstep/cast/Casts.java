@@ -4,7 +4,9 @@ import dev.fusedstep.DType;
 import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cpu.CastKernel;
+import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
+import dev.fusedstep.internal.cuda.DeviceArena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -12,6 +14,11 @@ import java.lang.foreign.MemorySegment;
  * Casts between F32, BF16 and F16, round-to-nearest-even, bit-identical to PyTorch's
  * {@code tensor.to(dtype)} (any NaN stays a NaN). One pass, vectorized where the Vector API is
  * available, split into fixed chunks over the shared worker threads.
+ *
+ * <p>Tensors may be on the CPU or on one CUDA device (source and destination on the same one; a
+ * cast does not move data between devices, {@code DeviceArena.copy} does). On CUDA the cast kernel
+ * gives the same bits (NaNs aside: the GPU's float32 NaN is canonical where the CPU keeps the
+ * payload), and the call returns when the result is in device memory.
  */
 public final class Casts {
     private Casts() {}
@@ -21,7 +28,7 @@ public final class Casts {
         convert(CpuBackend.shared(), src, dst);
     }
 
-    /** A new tensor of {@code dtype} in {@code arena} holding {@code src} cast. */
+    /** A new host tensor of {@code dtype} in {@code arena} holding {@code src} (a host tensor) cast. */
     public static Tensor to(Tensor src, DType dtype, Arena arena) {
         requireHost("src", src);
         Tensor out = Tensor.allocate(arena, dtype, src.shape());
@@ -29,9 +36,25 @@ public final class Casts {
         return out;
     }
 
+    /** A new tensor of {@code dtype} in {@code arena} (device memory) holding {@code src} cast; src on the arena's device. */
+    public static Tensor to(Tensor src, DType dtype, DeviceArena arena) {
+        if (arena == null) {
+            throw new IllegalArgumentException("arena: got null, expected a DeviceArena");
+        }
+        if (src == null || !src.device().equals(arena.device())) {
+            throw new IllegalArgumentException("src: got " + (src == null ? "null" : "a tensor on " + src.device())
+                    + ", expected a tensor on " + arena.device() + " (the arena's device)");
+        }
+        CastsOnDevice.requireCastable(src.dtype(), dtype);
+        Tensor out = arena.allocate(dtype, src.shape());
+        convert(src, out);
+        return out;
+    }
+
     static void convert(CpuBackend backend, Tensor src, Tensor dst) {
-        requireHost("src", src);
-        requireHost("dst", dst);
+        Device device = TensorChecks.requireOneDevice(new String[] {"src", "dst"}, src, dst);
+        TensorChecks.requireAlive("src", src.segment());
+        TensorChecks.requireAlive("dst", dst.segment());
         if (dst.segment().isReadOnly()) {
             throw new IllegalArgumentException("dst: got a read-only segment, expected a writable one");
         }
@@ -42,8 +65,10 @@ public final class Casts {
         if (src.segment().asOverlappingSlice(dst.segment()).isPresent()) {
             throw new IllegalArgumentException("dst: overlaps src in memory, expected separate buffers");
         }
-        if (src.dtype() == DType.F64 || dst.dtype() == DType.F64) {
-            throw new IllegalArgumentException((src.dtype() == DType.F64 ? "src" : "dst") + ": got dtype F64, expected F32, BF16 or F16");
+        CastsOnDevice.requireCastable(src.dtype(), dst.dtype());
+        if (device.kind() == Device.Kind.CUDA) {
+            CastsOnDevice.convert(device, src, dst);
+            return;
         }
         if (src.dtype() == dst.dtype()) {
             MemorySegment.copy(src.segment(), 0, dst.segment(), 0, src.segment().byteSize());
@@ -80,14 +105,8 @@ public final class Casts {
             throw new IllegalArgumentException(name + ": got null, expected a tensor");
         }
         if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected cpu");
-        }
-        if (!t.segment().scope().isAlive()) {
-            throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");
-        }
-        if (!t.segment().isAccessibleBy(Thread.currentThread())) {
-            throw new IllegalStateException(name + ": its memory segment is confined to another thread,"
-                    + " expected one this thread can access");
+            throw new IllegalArgumentException(name + ": got a tensor on " + t.device()
+                    + ", expected cpu for a host Arena (pass a DeviceArena to cast on " + t.device() + ")");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fusedstep.clip;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
@@ -24,6 +25,12 @@ import java.util.List;
  * <p>Gradients may be F32, BF16 or F16, mixed freely: half values widen to float32 exactly for the
  * norm, and the in-place passes compute in float32 and write half values back rounded to
  * nearest-even. (PyTorch reduces half gradients in their own dtype; this is more accurate.)
+ *
+ * <p>Gradients may be on the CPU or on one CUDA device (all tensors of a call on the same one;
+ * a mix is rejected, naming the tensor). On CUDA the same passes run as kernels: the norm agrees
+ * with the CPU's to double rounding (the partial sums inside a chunk go in another order), the
+ * coefficient and the in-place results have the CPU's bits for that norm. Each call waits for its
+ * kernels: the gradients are in place, and the norm returned, when it returns.
  */
 public final class GradClipping {
     private GradClipping() {}
@@ -33,7 +40,10 @@ public final class GradClipping {
     /** The max norm: {@code normType} for {@link #totalNorm}. */
     public static final double INF = Double.POSITIVE_INFINITY;
 
-    /** The {@code normType}-norm of all {@code grads} together (p > 0, or {@link #INF}). */
+    /**
+     * The {@code normType}-norm of all {@code grads} together (p > 0, or {@link #INF}). On CUDA
+     * gradients this synchronizes: the host waits for the norm kernels to read the result.
+     */
     public static double totalNorm(List<Tensor> grads, double normType) {
         return totalNorm(CpuBackend.shared(), grads, normType);
     }
@@ -41,6 +51,8 @@ public final class GradClipping {
     /**
      * Scales {@code grads} in place so that their total {@code normType}-norm is at most
      * {@code maxNorm}, as torch.nn.utils.clip_grad_norm_; returns the total norm before clipping.
+     * On CUDA gradients the norm, the coefficient and the scaling all run on the device, and the
+     * host reads the norm once, at the end.
      */
     public static double clipGradNorm(List<Tensor> grads, double maxNorm, double normType) {
         return clipGradNorm(CpuBackend.shared(), grads, maxNorm, normType);
@@ -52,14 +64,21 @@ public final class GradClipping {
             throw new IllegalArgumentException("clip_value: got " + clipValue + ", expected a finite value >= 0");
         }
         CpuBackend backend = CpuBackend.shared();
-        check(grads, true);
+        Device device = check(grads, true);
         float c = (float) clipValue;
+        if (device.kind() == Device.Kind.CUDA) {
+            ClippingOnDevice.clipGradValue(device, grads, c);
+            return;
+        }
         forEachChunk(backend, grads, (g, d, from, to) -> NormKernel.clamp(g, d, -c, c, from, to, backend.vectorized()));
     }
 
     static double totalNorm(CpuBackend backend, List<Tensor> grads, double normType) {
         requireNormType(normType);
-        check(grads, false);
+        Device device = check(grads, false);
+        if (device.kind() == Device.Kind.CUDA) {
+            return ClippingOnDevice.totalNorm(device, grads, normType);
+        }
         int[] firstChunk = new int[grads.size() + 1];
         for (int t = 0; t < grads.size(); t++) {
             firstChunk[t + 1] = firstChunk[t] + chunks(grads.get(t));
@@ -92,7 +111,11 @@ public final class GradClipping {
 
     static double clipGradNorm(CpuBackend backend, List<Tensor> grads, double maxNorm, double normType) {
         requireMaxNorm(maxNorm);
-        check(grads, true);
+        Device device = check(grads, true);
+        if (device.kind() == Device.Kind.CUDA) {
+            requireNormType(normType);
+            return ClippingOnDevice.clipGradNorm(device, grads, maxNorm, normType);
+        }
         double total = totalNorm(backend, grads, normType);
         float coefficient = clipCoefficient(maxNorm, total);
         if (coefficient != 1f) { // multiplying by exactly 1 changes nothing: skip the pass
@@ -172,24 +195,29 @@ public final class GradClipping {
         return true;
     }
 
-    private static void check(List<Tensor> grads, boolean written) {
+    /** Checks every gradient (and, when {@code written}, that none overlaps another); returns their one device. */
+    private static Device check(List<Tensor> grads, boolean written) {
         if (grads == null) {
             throw new IllegalArgumentException("grads: got null, expected a list of tensors");
         }
+        String[] names = new String[grads.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "grads[" + i + "]";
+        }
+        Device device = TensorChecks.requireOneDevice(names, grads.toArray(Tensor[]::new));
         for (int i = 0; i < grads.size(); i++) {
-            Tensor g = grads.get(i);
-            String name = "grads[" + i + "]";
-            TensorChecks.requireUsable(name, g, DType.F32, DType.BF16, DType.F16);
+            TensorChecks.requireUsableAnywhere(names[i], grads.get(i), DType.F32, DType.BF16, DType.F16);
             if (written) {
-                TensorChecks.requireWritable(name, g);
+                TensorChecks.requireWritable(names[i], grads.get(i));
             }
         }
         if (written) {
             List<TensorChecks.Buffer> buffers = new java.util.ArrayList<>();
             for (int i = 0; i < grads.size(); i++) {
-                buffers.add(new TensorChecks.Buffer("grads[" + i + "]", grads.get(i).segment(), true));
+                buffers.add(new TensorChecks.Buffer(names[i], grads.get(i).segment(), true));
             }
             TensorChecks.requireNoOverlap(buffers);
         }
+        return device;
     }
 }

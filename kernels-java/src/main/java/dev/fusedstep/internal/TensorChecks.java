@@ -57,6 +57,37 @@ public final class TensorChecks {
         }
     }
 
+    /**
+     * The one device all {@code tensors} (named {@code names[i]}) are on, for the APIs that run on
+     * the CPU or a CUDA device: rejects null, and names the first tensor whose device differs from
+     * the first one's. {@link Device#CPU} for no tensors.
+     */
+    public static Device requireOneDevice(String[] names, Tensor... tensors) {
+        Device device = null;
+        String first = null;
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            if (t == null) {
+                throw new IllegalArgumentException(names[i] + ": got null, expected a tensor");
+            }
+            if (device == null) {
+                device = t.device();
+                first = names[i];
+            } else if (!t.device().equals(device)) {
+                throw new IllegalArgumentException(names[i] + ": got a tensor on " + t.device() + ", expected " + device
+                        + " like " + first + " (every tensor of one call on one device; DeviceArena.copy moves tensors)");
+            }
+        }
+        return device == null ? Device.CPU : device;
+    }
+
+    /** A tensor of one of the {@code allowed} dtypes, its memory open; its device checked by {@link #requireOneDevice}. */
+    public static void requireUsableAnywhere(String name, Tensor t, DType... allowed) {
+        requireDtype(name, t, allowed);
+        requireAlive(name, t.segment());
+    }
+
+
     public static void requireAlive(String name, MemorySegment s) {
         if (!s.scope().isAlive()) {
             throw new IllegalStateException(name + ": its memory segment is closed, expected an open segment");

@@ -178,6 +178,9 @@ public final class DeviceArena implements AutoCloseable {
             return;
         }
         closed = true;
+        if (allocations.isEmpty()) {
+            return;  // nothing to free: an arena that never allocated needs no CUDA at all
+        }
         Cuda.setDevice(ordinal);
         RuntimeException first = null;
         while (!allocations.isEmpty()) {

@@ -6,7 +6,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Launches of the tensor kernels (native/src/main/cuda/tensor): fill, cast, norms, clipping.
+ * Launches of the tensor kernels (native/src/main/cuda/tensor): fill, cast, norms, clipping
+ * (the last two over F32, F16 and BF16 rows, by each row's dtype).
  * Each queues work on the backend's stream and returns; scalars that later kernels need (the
  * norm, the clip coefficient, the found-inf flag) stay in device memory, so a clipped and
  * loss-scaled step needs no host synchronization and can be captured in a graph.
@@ -36,25 +37,50 @@ public final class DeviceOps {
 
     /**
      * The {@code kind}-norm (DeviceLayouts.NORM_*; {@code p} for NORM_P) of all rows' first pointers
-     * together, each element first multiplied by {@code *scale} when {@code scale} is not NULL.
-     * Writes the norm (a double) to {@code total}; raises {@code *foundInf} to 1 when it is not
-     * finite (when foundInf is not NULL). {@code partials} holds {@code rows.totalChunks()} doubles.
+     * together (F32, F16 or BF16 rows, by the row's dtype), each element first multiplied by
+     * {@code *scale} when {@code scale} is not NULL. Writes the norm (a double) to {@code total};
+     * raises {@code *foundInf} to 1 when it is not finite (when foundInf is not NULL).
+     * {@code partials} holds {@code rows.totalChunks()} doubles.
      */
     public static void norm(CudaBackend backend, TensorTable rows, int kind, double p, MemorySegment scale,
             MemorySegment partials, MemorySegment total, MemorySegment foundInf) {
-        if (rows.totalChunks() > 0) {
-            try (Arena a = Arena.ofConfined()) {
-                KernelArgs args = new KernelArgs(a).pointer(rows.address()).i32(rows.rows()).i64(rows.totalChunks())
-                        .i32(kind).f64(p).pointer(scale).pointer(partials);
-                backend.launch("fs_norm_partials", backend.gridFor("fs_norm_partials", rows.totalChunks()),
-                        DeviceLayouts.BLOCK_THREADS, args);
-            }
+        normPartials(backend, rows, kind, p, scale, partials);
+        normFinish(backend, partials, rows.totalChunks(), kind, p, total, foundInf);
+    }
+
+    /** The first half of {@link #norm}: one double per chunk of {@code rows} into {@code partials[0, rows.totalChunks())}. */
+    public static void normPartials(CudaBackend backend, TensorTable rows, int kind, double p, MemorySegment scale,
+            MemorySegment partials) {
+        if (rows.totalChunks() == 0) {
+            return;
         }
         try (Arena a = Arena.ofConfined()) {
-            KernelArgs args = new KernelArgs(a).pointer(partials).i64(rows.totalChunks()).i32(kind).f64(p)
-                    .pointer(total).pointer(foundInf);
+            KernelArgs args = new KernelArgs(a).pointer(rows.address()).i32(rows.rows()).i64(rows.totalChunks())
+                    .i32(kind).f64(p).pointer(scale).pointer(partials);
+            backend.launch("fs_norm_partials", backend.gridFor("fs_norm_partials", rows.totalChunks()),
+                    DeviceLayouts.BLOCK_THREADS, args);
+        }
+    }
+
+    /**
+     * The second half of {@link #norm}: combines {@code count} partials (of one or more tables, in
+     * a fixed order) into {@code *total}, raising {@code *foundInf} (when not NULL) for a non-finite norm.
+     */
+    public static void normFinish(CudaBackend backend, MemorySegment partials, long count, int kind, double p,
+            MemorySegment total, MemorySegment foundInf) {
+        try (Arena a = Arena.ofConfined()) {
+            KernelArgs args = new KernelArgs(a).pointer(partials).i64(count).i32(kind).f64(p).pointer(total).pointer(foundInf);
             backend.launch("fs_norm_finish", 1, DeviceLayouts.BLOCK_THREADS, args);
         }
+    }
+
+    /**
+     * The norm kernels' kind for GradClipping's {@code normType} (validated by the caller: p > 0 or
+     * infinity); {@code p} for NORM_P is normType itself.
+     */
+    public static int normKind(double normType) {
+        return normType == Double.POSITIVE_INFINITY ? DeviceLayouts.NORM_INF
+                : normType == 2 ? DeviceLayouts.NORM_L2 : normType == 1 ? DeviceLayouts.NORM_L1 : DeviceLayouts.NORM_P;
     }
 
     /** {@code *coefficient = min(1, maxNorm / (*total + 1e-6))} in float32, as GradClipping.clipCoefficient. */

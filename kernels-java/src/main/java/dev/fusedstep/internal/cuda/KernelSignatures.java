@@ -32,6 +32,9 @@ public final class KernelSignatures {
         m.put("fs_norm_finish", "plidpp");
         m.put("fs_clip_coefficient", "pdp");
         m.put("fs_multiply_scalars", "ppp");
+        // the loss scaler (tensor/amp.cu)
+        m.put("fs_amp_multiplier", "ppdpp");
+        m.put("fs_amp_update_scale", "pppddi");
         // initializers: out, n, first, dtype, seed, stream, then the sampler's parameters
         m.put("fs_init_uniform", "pllillff");
         m.put("fs_init_normal", "pllillff");

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import java.lang.foreign.Arena;
@@ -64,6 +65,18 @@ public final class TensorTable {
             Cuda.memcpy(device, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
             return new TensorTable(device, pointers.size(), chunks);
         }
+    }
+
+    /**
+     * One row per tensor, its only pointer the tensor's device memory, with the tensor's dtype: the
+     * table the norm, scale and clamp kernels walk. The tensors must be on {@code arena}'s device
+     * (the caller checks that, naming the argument).
+     */
+    public static TensorTable of(DeviceArena arena, List<Tensor> tensors) {
+        List<MemorySegment[]> pointers = tensors.stream().map(t -> new MemorySegment[] {t.segment()}).toList();
+        long[] numel = tensors.stream().mapToLong(Tensor::numel).toArray();
+        DType[] dtypes = tensors.stream().map(Tensor::dtype).toArray(DType[]::new);
+        return build(arena, pointers, numel, dtypes, null);
     }
 
     /**

@@ -41,7 +41,7 @@ class CudaNormTest {
                 host.add(g);
                 device.add(upload(arena, g));
             }
-            TensorTable rows = rows(arena, device);
+            TensorTable rows = TensorTable.of(arena, device);
             MemorySegment partials = arena.allocateBytes(8 * rows.totalChunks());
             MemorySegment total = arena.allocateBytes(8);
             List<Tensor> hostTensors = host.stream().map(Tensor::of).toList();
@@ -67,7 +67,7 @@ class CudaNormTest {
         try (DeviceArena arena = new DeviceArena(backend.ordinal())) {
             float[] g = gaussian(new Random(5), 40_000, 1);
             g[31_337] = Float.NaN;
-            TensorTable rows = rows(arena, List.of(upload(arena, new float[] {1, 2}), upload(arena, g)));
+            TensorTable rows = TensorTable.of(arena, List.of(upload(arena, new float[] {1, 2}), upload(arena, g)));
             MemorySegment partials = arena.allocateBytes(8 * rows.totalChunks());
             MemorySegment total = arena.allocateBytes(8);
             Tensor foundInf = upload(arena, new float[] {0f});
@@ -84,7 +84,7 @@ class CudaNormTest {
         try (DeviceArena arena = new DeviceArena(backend.ordinal())) {
             float[] a = gaussian(r, 123_457, 1), b = gaussian(r, 999, 1);
             Tensor da = upload(arena, a), db = upload(arena, b);
-            TensorTable rows = rows(arena, List.of(da, db));
+            TensorTable rows = TensorTable.of(arena, List.of(da, db));
             MemorySegment partials = arena.allocateBytes(8 * rows.totalChunks());
             MemorySegment total = arena.allocateBytes(8);
             Tensor coefficient = upload(arena, new float[] {0f});
@@ -104,11 +104,6 @@ class CudaNormTest {
             assertSameBits(a, download(da), "clipped a");
             assertSameBits(b, download(db), "clipped b");
         }
-    }
-
-    static TensorTable rows(DeviceArena arena, List<Tensor> tensors) {
-        List<MemorySegment[]> ptrs = tensors.stream().map(t -> new MemorySegment[] {t.segment()}).toList();
-        return TensorTable.build(arena, ptrs, tensors.stream().mapToLong(Tensor::numel).toArray());
     }
 
     static double readDouble(CudaBackend backend, MemorySegment devicePtr) {

@@ -45,6 +45,7 @@ final class HostEmulation {
 
     private HostEmulation(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
+        amp = new Amp(lib, linker);  // cudaamp
         prepare = linker.downcallHandle(lib.find("fs_host_prepare").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         step = linker.downcallHandle(lib.find("fs_host_step").orElseThrow(),
@@ -246,6 +247,50 @@ final class HostEmulation {
     static float[] scalars(MemorySegment group) {
         return group.asSlice(DeviceLayouts.GROUP_SCALARS, 4L * DeviceLayouts.SCALAR_SLOTS).toArray(JAVA_FLOAT);
     }
+
+    // ---- cudaamp: the loss scaler's kernels (tensor/amp.cu) ----------------------------------------
+
+    private final Amp amp;
+
+    /** The loss scaler's kernels. */
+    Amp amp() {
+        return amp;
+    }
+
+    /** fs_amp_multiplier and fs_amp_update_scale, one emulated thread each. */
+    static final class Amp {
+        private final MethodHandle multiplier;
+        private final MethodHandle updateScale;
+
+        private Amp(SymbolLookup lib, Linker linker) {
+            multiplier = linker.downcallHandle(lib.find("fs_host_amp_multiplier").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS));
+            updateScale = linker.downcallHandle(lib.find("fs_host_amp_update_scale").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_INT));
+        }
+
+        /** fs_amp_multiplier<<<1, 1>>>(scale, total, maxNorm, multiplier, unscaledNorm). */
+        void multiplier(MemorySegment scale, MemorySegment total, double maxNorm, MemorySegment multiplier,
+                MemorySegment unscaledNorm) {
+            try {
+                this.multiplier.invokeExact(scale, total, maxNorm, multiplier, unscaledNorm);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        /** fs_amp_update_scale<<<1, 1>>>(scale, growthTracker, foundInf, growthFactor, backoffFactor, growthInterval). */
+        void updateScale(MemorySegment scale, MemorySegment growthTracker, MemorySegment foundInf, double growthFactor,
+                double backoffFactor, int growthInterval) {
+            try {
+                updateScale.invokeExact(scale, growthTracker, foundInf, growthFactor, backoffFactor, growthInterval);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+    }
+
+    // ---- end cudaamp --------------------------------------------------------------------------------
 
     private static void check(int rc, String kernel) {
         if (rc != 0) {
