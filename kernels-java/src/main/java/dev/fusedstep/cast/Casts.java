@@ -3,8 +3,8 @@ package dev.fusedstep.cast;
 import dev.fusedstep.DType;
 import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
-import dev.fusedstep.internal.cpu.CastKernel;
 import dev.fusedstep.internal.TensorChecks;
+import dev.fusedstep.internal.cpu.CastKernel;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cuda.DeviceArena;
 import java.lang.foreign.Arena;
@@ -17,8 +17,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Tensors may be on the CPU or on one CUDA device (source and destination on the same one; a
  * cast does not move data between devices, {@code DeviceArena.copy} does). On CUDA the cast kernel
- * gives the same bits (NaNs aside: the GPU's float32 NaN is canonical where the CPU keeps the
- * payload), and the call returns when the result is in device memory.
+ * gives the same bits, NaN payloads included (it works on the bits, as the CPU does), and the
+ * call returns when the result is in device memory.
  */
 public final class Casts {
     private Casts() {}

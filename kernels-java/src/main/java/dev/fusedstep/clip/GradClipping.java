@@ -29,7 +29,8 @@ import java.util.List;
  * <p>Gradients may be on the CPU or on one CUDA device (all tensors of a call on the same one;
  * a mix is rejected, naming the tensor). On CUDA the same passes run as kernels: the norm agrees
  * with the CPU's to double rounding (the partial sums inside a chunk go in another order), the
- * coefficient and the in-place results have the CPU's bits for that norm. Each call waits for its
+ * coefficient and the in-place results have the CPU's bits for that norm (except that a scaled NaN
+ * may come out as another NaN: the GPU's arithmetic makes canonical NaNs). Each call waits for its
  * kernels: the gradients are in place, and the norm returned, when it returns.
  */
 public final class GradClipping {
