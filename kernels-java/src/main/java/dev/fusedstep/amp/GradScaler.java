@@ -1,5 +1,6 @@
 package dev.fusedstep.amp;
 
+import dev.fusedstep.Device;
 import dev.fusedstep.clip.GradClipping;
 import dev.fusedstep.optim.Optimizer;
 
@@ -26,6 +27,11 @@ import dev.fusedstep.optim.Optimizer;
  * gradients; half gradients here skip PyTorch's intermediate roundings to half, so they are more
  * accurate).
  *
+ * <p>On an optimizer whose tensors are on a CUDA device the same arithmetic runs there: the scale,
+ * growth tracker and found-inf flag live in device memory, and {@link #queueStep} queues the
+ * norm pass, the step (which reads the multiplier and the flag) and the scale update without
+ * waiting for the GPU. The getters and {@code step}'s answer read the device, so they wait.
+ *
  * <p>The scale is float32, as PyTorch keeps it, and never backs off below {@link Float#MIN_NORMAL}; {@code 1/scale} is {@code (float) (1.0 / scale)},
  * as PyTorch's {@code unscale_}. Not thread-safe, like the optimizer it drives.
  */
@@ -42,6 +48,10 @@ public final class GradScaler {
     private float scale;
     private int growthTracker;
     private double lastNorm = Double.NaN;
+    /** Whether the last step on the CPU stepped (its answer; a CUDA step's is read from the device). */
+    private boolean lastStepped;
+    /** Non-null while the scaler drives an optimizer on a CUDA device: the scale then lives there. */
+    private DeviceScaling onDevice;
 
     /** PyTorch's defaults: init_scale 65536, growth_factor 2, backoff_factor 0.5, growth_interval 2000. */
     public GradScaler() {
@@ -82,6 +92,9 @@ public final class GradScaler {
         }
         this.scale = s;
         this.growthTracker = growthTracker;
+        if (onDevice != null) {
+            onDevice.scaler().restore(s, growthTracker);
+        }
         return this;
     }
 
@@ -94,13 +107,24 @@ public final class GradScaler {
         return f;
     }
 
-    /** The current loss scale (float32, as PyTorch keeps it). */
+    /**
+     * The current loss scale (float32, as PyTorch keeps it). While the scaler drives a CUDA
+     * optimizer the scale lives on the device, and this waits for the queued steps.
+     */
     public float scale() {
+        return onDevice != null ? onDevice.scaler().readScale() : scale;
+    }
+
+    /** Consecutive finite steps since the scale last changed or a step was skipped (waits, as {@link #scale()}). */
+    public int growthTracker() {
+        return onDevice != null ? onDevice.scaler().readGrowthTracker() : growthTracker;
+    }
+
+    float hostScale() {
         return scale;
     }
 
-    /** Consecutive finite steps since the scale last changed or a step was skipped. */
-    public int growthTracker() {
+    int hostGrowthTracker() {
         return growthTracker;
     }
 
@@ -121,20 +145,36 @@ public final class GradScaler {
      * clipping step asked for another); infinite or NaN after a skipped step, NaN before any.
      */
     public double lastNorm() {
-        return lastNorm;
+        return onDevice != null ? onDevice.scaler().readUnscaledNorm() : lastNorm;
     }
 
     /** {@code loss * scale()} in float32: the loss to run the backward pass from. */
     public float scaleLoss(float loss) {
-        return loss * scale;
+        return loss * scale();
     }
 
     /**
      * Steps {@code opt} on its gradients divided by the scale, or skips the step if any gradient
-     * is infinite or NaN; then updates the scale. Returns whether the optimizer stepped.
+     * is infinite or NaN; then updates the scale. Returns whether the optimizer stepped (on a
+     * CUDA optimizer that answer waits for the GPU; {@link #queueStep(Optimizer)} does not).
      */
     public boolean step(Optimizer opt) {
         return step(opt, Double.NaN, GradClipping.L2, false);
+    }
+
+    /**
+     * As {@link #step(Optimizer)} without the answer: on a CUDA optimizer the norm pass, the
+     * step and the scale update are queued on the device, with no host synchronization (the
+     * found-inf flag and the multiplier stay in device memory); on the CPU it is {@code step}.
+     */
+    public void queueStep(Optimizer opt) {
+        queue(opt, Double.NaN, GradClipping.L2, false);
+    }
+
+    /** As {@link #step(Optimizer, double, double)} without the answer; see {@link #queueStep(Optimizer)}. */
+    public void queueStep(Optimizer opt, double maxNorm, double normType) {
+        GradClipping.requireMaxNorm(maxNorm);
+        queue(opt, maxNorm, normType, true);
     }
 
     /**
@@ -149,10 +189,43 @@ public final class GradScaler {
     }
 
     private boolean step(Optimizer opt, double maxNorm, double normType, boolean clip) {
+        if (queue(opt, maxNorm, normType, clip)) {
+            return !onDevice.scaler().readSkipped();
+        }
+        return lastStepped;
+    }
+
+    /** Runs the step on the CPU, or queues it on the optimizer's CUDA device (returns true then). */
+    private boolean queue(Optimizer opt, double maxNorm, double normType, boolean clip) {
         if (opt == null) {
             throw new IllegalArgumentException("opt: got null, expected an Optimizer");
         }
         GradClipping.requireNormType(normType);
+        Device device = opt.device();
+        if (onDevice != null && !onDevice.device().equals(device)) {
+            leaveDevice();
+        }
+        if (device.kind() == Device.Kind.CUDA) {
+            if (onDevice == null) {
+                onDevice = DeviceScaling.start(this, device);
+            }
+            onDevice.queueStep(opt, clip ? maxNorm : Double.NaN, normType);
+            return true;
+        }
+        lastStepped = hostStep(opt, maxNorm, normType, clip);
+        return false;
+    }
+
+    /** Brings the device's scale, tracker and last norm back to the host and frees the device state. */
+    private void leaveDevice() {
+        scale = onDevice.scaler().readScale();
+        growthTracker = onDevice.scaler().readGrowthTracker();
+        lastNorm = onDevice.scaler().readUnscaledNorm();
+        onDevice.close();
+        onDevice = null;
+    }
+
+    private boolean hostStep(Optimizer opt, double maxNorm, double normType, boolean clip) {
         float invScale = (float) (1.0 / scale); // finite: the scale never drops below Float.MIN_NORMAL
         double unscaledNorm = GradClipping.totalNorm(opt.gradients(), normType) / scale;
         if (!Double.isFinite(unscaledNorm)) {
