@@ -180,3 +180,31 @@ extern "C" void fs_host_amp_update_scale(float* scale, int* growth_tracker, cons
     });
 }
 // ---- end cudaamp ------------------------------------------------------------------------------
+
+// --- half-precision layouts: fs_<rule>_step_layouts, the step over rows of any storage layout ---
+namespace {
+const Rule LAYOUT_RULES[] = {
+    {"sgd", fs_sgd::fs_sgd_prepare, fs_sgd::fs_sgd_step_layouts},
+    {"adagrad", fs_adagrad::fs_adagrad_prepare, fs_adagrad::fs_adagrad_step_layouts},
+    {"rmsprop", fs_rmsprop::fs_rmsprop_prepare, fs_rmsprop::fs_rmsprop_step_layouts},
+    {"adam", fs_adam::fs_adam_prepare, fs_adam::fs_adam_step_layouts},
+    {"adamax", fs_adamax::fs_adamax_prepare, fs_adamax::fs_adamax_step_layouts},
+    {"nadam", fs_nadam::fs_nadam_prepare, fs_nadam::fs_nadam_step_layouts},
+    {"radam", fs_radam::fs_radam_prepare, fs_radam::fs_radam_step_layouts},
+    {"adadelta", fs_adadelta::fs_adadelta_prepare, fs_adadelta::fs_adadelta_step_layouts},
+};
+}  // namespace
+
+// fs_<rule>_step_layouts<<<grid, block>>>; returns -1 for an unknown rule.
+extern "C" int fs_host_step_layouts(const char* rule, int grid, int block, const fs_tensor* table, int rows,
+                                    long long total_chunks, const fs_group* grp, const float* grad_scale,
+                                    const float* found_inf) {
+    for (const Rule& r : LAYOUT_RULES) {
+        if (std::strcmp(r.name, rule) == 0) {
+            launch(grid, block, [&] { r.step(table, rows, total_chunks, grp, grad_scale, found_inf); });
+            return 0;
+        }
+    }
+    return -1;
+}
+// --- end half-precision layouts ---

@@ -36,9 +36,12 @@ extern "C" __global__ void fs_adagrad_prepare(fs_group* grp, const float* found_
     s[EPS] = (float)grp->hyper[2];
 }
 
-extern "C" __global__ void fs_adagrad_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                           const fs_group* __restrict__ grp, const float* grad_scale,
-                                           const float* found_inf) {
+// The step body, for fs_adagrad_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_adagrad_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void adagrad_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                             const fs_group* __restrict__ grp, const float* grad_scale,
+                                             const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     const int flags = grp->flags;
@@ -46,7 +49,19 @@ extern "C" __global__ void fs_adagrad_step(const fs_tensor* __restrict__ table, 
     op.wd = s[WD]; op.neg_clr = s[NEG_CLR]; op.eps = s[EPS];
     op.maximize = (flags & FS_MAXIMIZE) != 0;
     op.l2 = (flags & FS_L2) != 0;
-    fs_step_rows(op, 1, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, 1, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_adagrad_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                           const fs_group* __restrict__ grp, const float* grad_scale,
+                                           const float* found_inf) {
+    adagrad_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_adagrad_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                   long long total_chunks, const fs_group* __restrict__ grp,
+                                                   const float* grad_scale, const float* found_inf) {
+    adagrad_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_adagrad

@@ -54,9 +54,12 @@ extern "C" __global__ void fs_adam_prepare(fs_group* grp, const float* found_inf
     s[EPS] = (float)eps;
 }
 
-extern "C" __global__ void fs_adam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                        const fs_group* __restrict__ grp, const float* grad_scale,
-                                        const float* found_inf) {
+// The step body, for fs_adam_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_adam_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void adam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                          const fs_group* __restrict__ grp, const float* grad_scale,
+                                          const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     const int flags = grp->flags;
@@ -66,7 +69,19 @@ extern "C" __global__ void fs_adam_step(const fs_tensor* __restrict__ table, int
     op.maximize = (flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
     op.amsgrad = (flags & FS_AMSGRAD) != 0;
-    fs_step_rows(op, op.amsgrad ? 3 : 2, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, op.amsgrad ? 3 : 2, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_adam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                        const fs_group* __restrict__ grp, const float* grad_scale,
+                                        const float* found_inf) {
+    adam_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_adam_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                long long total_chunks, const fs_group* __restrict__ grp,
+                                                const float* grad_scale, const float* found_inf) {
+    adam_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_adam

@@ -39,16 +39,31 @@ extern "C" __global__ void fs_adamax_prepare(fs_group* grp, const float* found_i
     s[NEG_STEP_SIZE] = (float)-(lr / bc1);
 }
 
-extern "C" __global__ void fs_adamax_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                          const fs_group* __restrict__ grp, const float* grad_scale,
-                                          const float* found_inf) {
+// The step body, for fs_adamax_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_adamax_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void adamax_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                            const fs_group* __restrict__ grp, const float* grad_scale,
+                                            const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     AdamaxOp op;
     op.wd = s[WD]; op.w1 = s[ONE_MINUS_BETA1]; op.b2 = s[BETA2]; op.eps = s[EPS]; op.neg_step = s[NEG_STEP_SIZE];
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, 2, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_adamax_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                          const fs_group* __restrict__ grp, const float* grad_scale,
+                                          const float* found_inf) {
+    adamax_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_adamax_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                  long long total_chunks, const fs_group* __restrict__ grp,
+                                                  const float* grad_scale, const float* found_inf) {
+    adamax_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_adamax

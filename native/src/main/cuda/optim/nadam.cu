@@ -60,9 +60,12 @@ extern "C" __global__ void fs_nadam_prepare(fs_group* grp, const float* found_in
     s[AVG_STEP] = (float)((-lr * mu_next) / (1.0 - mu_product * mu_next));
 }
 
-extern "C" __global__ void fs_nadam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                         const fs_group* __restrict__ grp, const float* grad_scale,
-                                         const float* found_inf) {
+// The step body, for fs_nadam_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_nadam_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void nadam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                           const fs_group* __restrict__ grp, const float* grad_scale,
+                                           const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     NadamOp op;
@@ -70,7 +73,19 @@ extern "C" __global__ void fs_nadam_step(const fs_tensor* __restrict__ table, in
     op.bc2 = s[BC2]; op.eps = s[EPS]; op.grad_step = s[GRAD_STEP]; op.avg_step = s[AVG_STEP];
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, 2, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_nadam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                         const fs_group* __restrict__ grp, const float* grad_scale,
+                                         const float* found_inf) {
+    nadam_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_nadam_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                 long long total_chunks, const fs_group* __restrict__ grp,
+                                                 const float* grad_scale, const float* found_inf) {
+    nadam_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_nadam

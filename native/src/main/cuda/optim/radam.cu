@@ -65,9 +65,12 @@ extern "C" __global__ void fs_radam_prepare(fs_group* grp, const float* found_in
     s[RECTIFIED] = rectified ? 1.0f : 0.0f;
 }
 
-extern "C" __global__ void fs_radam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                         const fs_group* __restrict__ grp, const float* grad_scale,
-                                         const float* found_inf) {
+// The step body, for fs_radam_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_radam_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void radam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                           const fs_group* __restrict__ grp, const float* grad_scale,
+                                           const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     RadamOp op;
@@ -76,7 +79,19 @@ extern "C" __global__ void fs_radam_step(const fs_tensor* __restrict__ table, in
     op.rectified = s[RECTIFIED] != 0.0f;
     op.maximize = (grp->flags & FS_MAXIMIZE) != 0;
     op.l2 = op.wd != 0.0f;
-    fs_step_rows(op, 2, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, 2, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_radam_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                         const fs_group* __restrict__ grp, const float* grad_scale,
+                                         const float* found_inf) {
+    radam_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_radam_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                 long long total_chunks, const fs_group* __restrict__ grp,
+                                                 const float* grad_scale, const float* found_inf) {
+    radam_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_radam

@@ -47,7 +47,7 @@ struct RmspropOp {
     }
 };
 
-template <bool HAS_MOMENTUM>
+template <bool LAYOUTS, bool HAS_MOMENTUM>
 __device__ void rmsprop_rows(const float* s, int flags, const fs_tensor* table, int rows, long long total_chunks,
                              const fs_group* grp, const float* grad_scale) {
     RmspropOp<HAS_MOMENTUM> op;
@@ -57,7 +57,8 @@ __device__ void rmsprop_rows(const float* s, int flags, const fs_tensor* table, 
     op.l2 = (flags & FS_L2) != 0;
     op.centered = (flags & FS_CENTERED) != 0;
     op.lerp_small = (flags & FS_LERP_SMALL) != 0;
-    fs_step_rows(op, 1 + (HAS_MOMENTUM ? 1 : 0) + (op.centered ? 1 : 0), table, rows, total_chunks, grp, grad_scale);
+    const int states = 1 + (HAS_MOMENTUM ? 1 : 0) + (op.centered ? 1 : 0);
+    fs_step_rows<LAYOUTS>(op, states, table, rows, total_chunks, grp, grad_scale);
 }
 
 extern "C" __global__ void fs_rmsprop_prepare(fs_group* grp, const float* found_inf) {
@@ -74,15 +75,30 @@ extern "C" __global__ void fs_rmsprop_prepare(fs_group* grp, const float* found_
     s[NEG_LR] = (float)-grp->lr;
 }
 
+// The step body, for fs_rmsprop_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_rmsprop_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void rmsprop_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                             const fs_group* __restrict__ grp, const float* grad_scale,
+                                             const float* found_inf) {
+    if (fs_skip(found_inf)) return;
+    if (grp->flags & FS_MOMENTUM) {
+        rmsprop_rows<LAYOUTS, true>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
+    } else {
+        rmsprop_rows<LAYOUTS, false>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
+    }
+}
+
 extern "C" __global__ void fs_rmsprop_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
                                            const fs_group* __restrict__ grp, const float* grad_scale,
                                            const float* found_inf) {
-    if (fs_skip(found_inf)) return;
-    if (grp->flags & FS_MOMENTUM) {
-        rmsprop_rows<true>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
-    } else {
-        rmsprop_rows<false>(grp->scalars, grp->flags, table, rows, total_chunks, grp, grad_scale);
-    }
+    rmsprop_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_rmsprop_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                                   long long total_chunks, const fs_group* __restrict__ grp,
+                                                   const float* grad_scale, const float* found_inf) {
+    rmsprop_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_rmsprop

@@ -39,9 +39,12 @@ extern "C" __global__ void fs_sgd_prepare(fs_group* grp, const float* found_inf)
     s[FIRST_STEP] = grp->step == 1 ? 1.0f : 0.0f;
 }
 
-extern "C" __global__ void fs_sgd_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
-                                       const fs_group* __restrict__ grp, const float* grad_scale,
-                                       const float* found_inf) {
+// The step body, for fs_sgd_step (groups of float32 rows only: the lean loop, as few registers as
+// before half storage existed) and fs_sgd_step_layouts (any storage layout, step_rows.cuh).
+template <bool LAYOUTS>
+__device__ __forceinline__ void sgd_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                         const fs_group* __restrict__ grp, const float* grad_scale,
+                                         const float* found_inf) {
     if (fs_skip(found_inf)) return;
     const float* s = grp->scalars;
     const int flags = grp->flags;
@@ -52,7 +55,19 @@ extern "C" __global__ void fs_sgd_step(const fs_tensor* __restrict__ table, int 
     op.l2 = (flags & FS_L2) != 0;
     op.has_momentum = (flags & FS_MOMENTUM) != 0;
     op.nesterov = (flags & FS_NESTEROV) != 0;
-    fs_step_rows(op, op.has_momentum ? 1 : 0, table, rows, total_chunks, grp, grad_scale);
+    fs_step_rows<LAYOUTS>(op, op.has_momentum ? 1 : 0, table, rows, total_chunks, grp, grad_scale);
+}
+
+extern "C" __global__ void fs_sgd_step(const fs_tensor* __restrict__ table, int rows, long long total_chunks,
+                                       const fs_group* __restrict__ grp, const float* grad_scale,
+                                       const float* found_inf) {
+    sgd_step<false>(table, rows, total_chunks, grp, grad_scale, found_inf);
+}
+
+extern "C" __global__ void fs_sgd_step_layouts(const fs_tensor* __restrict__ table, int rows,
+                                               long long total_chunks, const fs_group* __restrict__ grp,
+                                               const float* grad_scale, const float* found_inf) {
+    sgd_step<true>(table, rows, total_chunks, grp, grad_scale, found_inf);
 }
 
 }  // namespace fs_sgd

@@ -11,11 +11,14 @@
 //   - states in another dtype than the param (Precision.states), with or without a master.
 // A float32 row ignores ptr[FS_MASTER_SLOT] (the host never sets one there).
 //
-// Code size vs speed: the loop is a template on whether the param and the states are half
-// (4 loops per rule), the rest is a runtime value per row (BF16 or F16, master or not), chosen
-// once per chunk and uniform over a block, so it never diverges. A loop per (param dtype, state
-// dtype, master) combination would be 15 per rule and grows the fatbin 7x (the rules' divisions and
-// square roots are long instruction sequences); the float32 loop is the same code either way.
+// Two kernels per rule: fs_<rule>_step (LAYOUTS false) takes float32 rows only and is the lean
+// float32 loop alone, with the registers (and so the occupancy) it had before half storage; the
+// host picks fs_<rule>_step_layouts (LAYOUTS true) for a group with any half buffer or master.
+// Code size vs speed in the latter: the loop is a template on whether the param and the states are
+// half (4 loops), the rest is a runtime value per row (BF16 or F16, master or not), chosen once per
+// chunk and uniform over a block, so it never diverges. A loop per (param dtype, state dtype,
+// master) combination would be 15 per rule and grows the fatbin 7x (the rules' divisions and
+// square roots are long instruction sequences).
 // Loads are vector-wide (4 elements: 16 bytes of float32, 8 of a half) when every buffer of the row
 // is aligned for it (device allocations are); the last count % 4 elements, and unaligned rows, go
 // element by element. grad_scale (nullable) multiplies every gradient first: 1/loss scale, times a
@@ -80,7 +83,7 @@ __device__ __forceinline__ void fs_step_chunk(const Op& op, int states, const fs
     }
 }
 
-template <class Op>
+template <bool LAYOUTS, class Op>
 __device__ __forceinline__ void fs_step_rows(const Op& op, int states, const fs_tensor* __restrict__ table,
                                              int rows, long long total_chunks, const fs_group* __restrict__ grp,
                                              const float* grad_scale) {
@@ -90,6 +93,10 @@ __device__ __forceinline__ void fs_step_rows(const Op& op, int states, const fs_
     for (long long c = blockIdx.x; c < total_chunks; c += gridDim.x) {
         const fs_chunk k = fs_chunk_at(table, rows, c);
         const fs_tensor& t = table[k.row];
+        if constexpr (!LAYOUTS) {
+            fs_step_chunk<Op, false, false>(op, states, t, k.start, k.count, scaled, gs, fs_storage::rounding{false, 0u});
+            continue;
+        }
         fs_storage::rounding r;
         r.stochastic = stochastic && t.dtype == FS_BF16;
         // keyed by the step the prepare kernel just advanced to, as the CPU keys by the step being taken

@@ -125,7 +125,8 @@ __device__ __forceinline__ void store4(void* base, long long i, float4 v, int ki
     if constexpr (!HALF) {
         __stcg(static_cast<float4*>(base) + i, v);
     } else {
-        __stcg(static_cast<uint2*>(base) + i, pack(narrow(v.x, kind), narrow(v.y, kind), narrow(v.z, kind), narrow(v.w, kind)));
+        const uint2 h = pack(narrow(v.x, kind), narrow(v.y, kind), narrow(v.z, kind), narrow(v.w, kind));
+        __stcg(static_cast<uint2*>(base) + i, h);
     }
 }
 
@@ -139,17 +140,20 @@ __device__ __forceinline__ void store1(void* base, long long i, float v, int kin
 }
 
 template <bool HALF>
-__device__ __forceinline__ void store4_param(void* base, long long i, float4 v, int kind, const rounding& r, long long e) {
+__device__ __forceinline__ void store4_param(void* base, long long i, float4 v, int kind, const rounding& r,
+                                             long long e) {
     if constexpr (!HALF) {
         store4<false>(base, i, v, kind);
     } else {
-        __stcg(static_cast<uint2*>(base) + i, pack(narrow_param(v.x, kind, r, e), narrow_param(v.y, kind, r, e + 1),
-                                                    narrow_param(v.z, kind, r, e + 2), narrow_param(v.w, kind, r, e + 3)));
+        const uint2 h = pack(narrow_param(v.x, kind, r, e), narrow_param(v.y, kind, r, e + 1),
+                             narrow_param(v.z, kind, r, e + 2), narrow_param(v.w, kind, r, e + 3));
+        __stcg(static_cast<uint2*>(base) + i, h);
     }
 }
 
 template <bool HALF>
-__device__ __forceinline__ void store1_param(void* base, long long i, float v, int kind, const rounding& r, long long e) {
+__device__ __forceinline__ void store1_param(void* base, long long i, float v, int kind, const rounding& r,
+                                             long long e) {
     if constexpr (!HALF) {
         store1<false>(base, i, v, kind);
     } else {

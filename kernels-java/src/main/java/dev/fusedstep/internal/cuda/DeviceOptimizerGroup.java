@@ -48,19 +48,21 @@ public final class DeviceOptimizerGroup {
     private final Precision precision;
     private final TensorTable table;
     private final MemorySegment control;
+    private final String stepKernel;
     private final int stepGrid;
 
     private DeviceOptimizerGroup(CudaBackend backend, OptimizerRule rule, DeviceRule deviceRule, Precision precision,
-            TensorTable table, MemorySegment control) {
+            TensorTable table, MemorySegment control, String stepKernel) {
         this.backend = backend;
         this.rule = rule;
         this.deviceRule = deviceRule;
         this.precision = precision;
         this.table = table;
         this.control = control;
+        this.stepKernel = stepKernel;
         // Look the kernels up and size the grid now, so that a step (and its capture) only queues launches.
         backend.kernel(deviceRule.prepareKernel());
-        this.stepGrid = backend.gridFor(deviceRule.stepKernel(), table.totalChunks());
+        this.stepGrid = backend.gridFor(stepKernel, table.totalChunks());
     }
 
     /**
@@ -124,6 +126,7 @@ public final class DeviceOptimizerGroup {
         DType[] dtypes = new DType[n], stateDtypes = new DType[n];
         int[] indices = new int[n];
         Set<Integer> seen = new HashSet<>();
+        boolean float32Only = true;
         for (int r = 0; r < n; r++) {
             Row row = rows.get(r);
             String at = "rows[" + r + "]";
@@ -178,6 +181,7 @@ public final class DeviceOptimizerGroup {
             dtypes[r] = pd;
             stateDtypes[r] = sd;
             indices[r] = row.index();
+            float32Only &= pd == DType.F32 && (s.length == 0 || sd == DType.F32);
         }
         requireNoOverlap(buffers);
         TensorTable table = TensorTable.build(arena, pointers, numel, dtypes, stateDtypes, indices);
@@ -188,7 +192,9 @@ public final class DeviceOptimizerGroup {
             Cuda.setDevice(backend.ordinal());
             Cuda.memcpy(control, host, host.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
         }
-        return new DeviceOptimizerGroup(backend, rule, dr, precision, table, control);
+        // all-float32 groups get the lean float32 kernel (its registers, its occupancy); the rest the layouts kernel
+        String stepKernel = float32Only ? dr.stepKernel() : dr.layoutsStepKernel();
+        return new DeviceOptimizerGroup(backend, rule, dr, precision, table, control, stepKernel);
     }
 
     /**
@@ -265,7 +271,7 @@ public final class DeviceOptimizerGroup {
             if (table.totalChunks() > 0) {
                 KernelArgs args = new KernelArgs(a).pointer(table.address()).i32(table.rows()).i64(table.totalChunks())
                         .pointer(control).pointer(gradScale).pointer(foundInf);
-                backend.launch(deviceRule.stepKernel(), stepGrid, DeviceLayouts.BLOCK_THREADS, args);
+                backend.launch(stepKernel, stepGrid, DeviceLayouts.BLOCK_THREADS, args);
             }
         }
     }
@@ -363,6 +369,11 @@ public final class DeviceOptimizerGroup {
 
     public TensorTable table() {
         return table;
+    }
+
+    /** The step kernel this group launches: {@link DeviceRule#stepKernel()} for all-float32 groups, else the layouts one. */
+    public String stepKernel() {
+        return stepKernel;
     }
 
     /** The group's control block ({@code fs_group*}) in device memory. */

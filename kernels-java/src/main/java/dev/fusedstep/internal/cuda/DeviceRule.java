@@ -69,9 +69,14 @@ public record DeviceRule(String kernel, double lr, double[] hyper, int flags, in
         return "fs_" + kernel + "_prepare";
     }
 
-    /** The multi-tensor update kernel. */
+    /** The multi-tensor update kernel for groups of float32 rows only (the lean float32 loop). */
     public String stepKernel() {
         return "fs_" + kernel + "_step";
+    }
+
+    /** The multi-tensor update kernel for groups in any storage layout (half params or states, masters). */
+    public String layoutsStepKernel() {
+        return "fs_" + kernel + "_step_layouts";
     }
 
     private static double[] hyper(double... values) {

@@ -12,7 +12,10 @@ import java.util.Map;
 public final class KernelSignatures {
     private KernelSignatures() {}
 
-    /** Every optimizer's kernel pair: prepare(fs_group*, const float* found_inf); step(table, rows, chunks, group, grad_scale, found_inf). */
+    /**
+     * Every optimizer's kernels: prepare(fs_group*, const float* found_inf); step and step_layouts(table, rows,
+     * chunks, group, grad_scale, found_inf).
+     */
     static final String PREPARE = "pp";
     static final String STEP = "pilppp";
 
@@ -23,6 +26,7 @@ public final class KernelSignatures {
         for (String rule : new String[] {"sgd", "adagrad", "rmsprop", "adam", "adamax", "nadam", "radam", "adadelta"}) {
             m.put("fs_" + rule + "_prepare", PREPARE);
             m.put("fs_" + rule + "_step", STEP);
+            m.put("fs_" + rule + "_step_layouts", STEP);
         }
         m.put("fs_cast", "pili");
         m.put("fs_fill", "pilf");

@@ -82,6 +82,10 @@ class CudaLayoutAgreementTest {
                 }
                 DeviceOptimizerGroup group = DeviceOptimizerGroup.create(backend, arena, rule, layout.precision(),
                         deviceRows, null);
+                boolean float32 = layout.precision().equals(Precision.defaults()) && List.of(layout.paramDtypes())
+                        .equals(List.of(DType.F32));
+                assertEquals(float32 ? DeviceRule.of(rule).stepKernel() : DeviceRule.of(rule).layoutsStepKernel(),
+                        group.stepKernel(), "the kernel for " + layout);
                 Tensor gradScale = arena.upload(Tensor.of(new float[] {0.5f}));
                 for (int step = 1; step <= STEPS; step++) {
                     if (step == 3) {

@@ -42,6 +42,9 @@ final class HostEmulation {
     private final MethodHandle initConstant;
     private final MethodHandle exp;
     private final MethodHandle log;
+    // --- half-precision layouts ---
+    private final MethodHandle stepLayouts;
+    // --- end half-precision layouts ---
 
     private HostEmulation(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
@@ -73,6 +76,10 @@ final class HostEmulation {
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_FLOAT));
         exp = linker.downcallHandle(lib.find("fs_host_exp").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
         log = linker.downcallHandle(lib.find("fs_host_log").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
+        // --- half-precision layouts ---
+        stepLayouts = linker.downcallHandle(lib.find("fs_host_step_layouts").orElseThrow(), FunctionDescriptor.of(JAVA_INT,
+                ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
+        // --- end half-precision layouts ---
     }
 
     private static String unavailable;
@@ -139,6 +146,19 @@ final class HostEmulation {
             throw rethrow(t);
         }
     }
+
+    // --- half-precision layouts ---
+    /** fs_{@code rule}_step_layouts<<<grid, block>>>(table, rows, chunks, group, gradScale, foundInf): rows of any storage layout. */
+    void stepLayouts(String kernel, int grid, int block, MemorySegment table, int rows, long chunks, MemorySegment group,
+            MemorySegment gradScale, MemorySegment foundInf) {
+        try (Arena a = Arena.ofConfined()) {
+            check((int) stepLayouts.invokeExact(a.allocateFrom(kernel), grid, block, table, rows, chunks, group, gradScale,
+                    foundInf), kernel);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+    // --- end half-precision layouts ---
 
     /** fs_cast<<<grid, block>>>(table, rows, chunks, kind). */
     void cast(int grid, int block, MemorySegment table, int rows, long chunks, int kind) {

@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The step kernels' code, compiled for the host (HostEmulation), gives the CPU Optimizer's bits in
- * every storage layout it accepts: params, masters and states, for every rule, over several rows
+ * The layouts step kernels' code ({@code fs_<rule>_step_layouts}), compiled for the host
+ * (HostEmulation), gives the CPU Optimizer's bits in every storage layout it accepts, all-float32
+ * rows included: params, masters and states, for every rule, over several rows
  * of mixed sizes (a chunk border, tails of 1 to 7 elements, one row off vector alignment), with a
  * gradient multiplier and a learning-rate change between steps, and stochastic rounding keyed by
  * each parameter's index in the optimizer (a leading group shifts the indices off the row numbers).
@@ -142,8 +143,8 @@ class HostEmulationLayoutsTest {
                     boolean scaled = step == 2;
                     cpu.step(scaled ? 0.5f : 1f);
                     emu.prepare(dr.kernel(), group, MemorySegment.NULL);
-                    emu.step(dr.kernel(), GRID, BLOCK, table, rows, chunks, group, scaled ? gradScale : MemorySegment.NULL,
-                            MemorySegment.NULL);
+                    emu.stepLayouts(dr.kernel(), GRID, BLOCK, table, rows, chunks, group,
+                            scaled ? gradScale : MemorySegment.NULL, MemorySegment.NULL);
                     for (int r = 0; r < rows; r++) {
                         String name = "p" + r;
                         String where = rule + " " + layout + " step " + step + " row " + r + " (" + dtypes[r] + ", "
