@@ -13,3 +13,4 @@
 #include "tensor/fill.cu"
 #include "tensor/norm.cu"
 #include "tensor/init.cu"
+#include "tensor/mlp.cu"

@@ -162,3 +162,23 @@ extern "C" void fs_host_init_constant(int grid, int block, void* out, long long 
 // The truncated normal's fdlibm ports, one argument at a time (against StrictMath.exp and StrictMath.log).
 extern "C" double fs_host_exp(double x) { return fs_erf::exp_fdlibm(x); }
 extern "C" double fs_host_log(double x) { return fs_erf::log_fdlibm(x); }
+
+// ---------------------------------------------------------------------------------------------
+// The MLP's element-wise kernels (tensor/mlp.cu), for HostEmulationMlpTest: ReLU, its gradient
+// and the mean squared error against the CPU demo network's loops.
+#include "../../main/cuda/tensor/mlp.cu"
+
+// fs_relu<<<grid, block>>>.
+extern "C" void fs_host_relu(int grid, int block, const float* h, float* a, long long n) {
+    launch(grid, block, [&] { fs_mlp::fs_relu(h, a, n); });
+}
+
+// fs_relu_backward<<<grid, block>>>.
+extern "C" void fs_host_relu_backward(int grid, int block, const float* h, float* d, long long n) {
+    launch(grid, block, [&] { fs_mlp::fs_relu_backward(h, d, n); });
+}
+
+// fs_mse_loss<<<1, 256>>>: the block's threads are real (its reduction synchronizes).
+extern "C" void fs_host_mse_loss(const float* out, const float* y, long long n, float scale, float* grad, double* loss) {
+    launch_blocks(1, fs_mlp::MSE_THREADS, [&] { fs_mlp::fs_mse_loss(out, y, n, scale, grad, loss); });
+}

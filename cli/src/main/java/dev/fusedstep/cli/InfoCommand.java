@@ -36,11 +36,10 @@ final class InfoCommand {
 
     /**
      * What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not.
-     * The optimizer does not dispatch to CUDA yet; the kernels exist but have not run on a GPU.
      */
     static String gpuLine(CudaBackend.Availability a) {
         return a.available()
-                ? "CUDA usable (" + a.reason() + "); optimizer dispatch to CUDA is not wired in this version"
+                ? "CUDA usable (" + a.reason() + ")"
                 : "unavailable: " + a.reason();
     }
 

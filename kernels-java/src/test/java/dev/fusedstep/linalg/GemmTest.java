@@ -18,7 +18,7 @@ class GemmTest {
     private static final int[][] SHAPES = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {256, 100, 10}, {256, 10, 100},
         {100, 10, 256}, {10, 100, 256}, {5, 64, 1}, {2, 129, 31}, {64, 1, 64}};
 
-    private static float[] random(Random r, int n) {
+    static float[] random(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) r.nextGaussian();
@@ -27,7 +27,7 @@ class GemmTest {
     }
 
     /** Stored element (i, j) of op(X) where X is stored [rows, cols] row-major. */
-    private static double op(float[] x, Transpose t, int cols, int i, int j) {
+    static double op(float[] x, Transpose t, int cols, int i, int j) {
         return t == Transpose.N ? x[i * cols + j] : x[j * cols + i];
     }
 

@@ -42,8 +42,10 @@ final class HostEmulation {
     private final MethodHandle initConstant;
     private final MethodHandle exp;
     private final MethodHandle log;
+    private final SymbolLookup symbols;
 
     private HostEmulation(SymbolLookup lib) {
+        symbols = lib;
         Linker linker = Linker.nativeLinker();
         prepare = linker.downcallHandle(lib.find("fs_host_prepare").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
@@ -261,5 +263,11 @@ final class HostEmulation {
             throw e;
         }
         return new IllegalStateException(t);
+    }
+
+    /** The entry point {@code name} of the emulation library (for tests that bind their own, e.g. HostEmulationMlpTest). */
+    MethodHandle entry(String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(symbols.find(name).orElseThrow(
+                () -> new IllegalStateException(name + " is missing from the host emulation library")), descriptor);
     }
 }

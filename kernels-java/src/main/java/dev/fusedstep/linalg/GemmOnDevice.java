@@ -1,0 +1,31 @@
+package dev.fusedstep.linalg;
+
+import dev.fusedstep.Device;
+import dev.fusedstep.Tensor;
+import dev.fusedstep.internal.cuda.DeviceBlas;
+
+/**
+ * {@link Gemm} on tensors of one CUDA device, already checked by the caller: the JVM's shared
+ * pedantic cuBLAS handle for that device. cuBLAS is column-major and a row-major [r, c] matrix
+ * is, read column-major, its c x r transpose with leading dimension c. So the row-major
+ * {@code C = op(A) op(B)} ([m, n]) is the column-major {@code C^T = op(B)^T op(A)^T} (n x m):
+ * sgemm with the operands swapped, each keeping its own transpose flag, and every leading
+ * dimension the row length of the row-major buffer.
+ */
+final class GemmOnDevice {
+    private GemmOnDevice() {}
+
+    static void sgemm(Device device, boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+            float beta, Tensor c) {
+        if (m == 0 || n == 0) {
+            return;  // no element of C; cuBLAS would return at once too
+        }
+        DeviceBlas.shared(device.index()).sgemm(transB, transA, n, m, k, alpha, b.segment(), rowLength(b), a.segment(),
+                rowLength(a), beta, c.segment(), rowLength(c));
+    }
+
+    /** The leading dimension of a row-major matrix read column-major: its columns (cuBLAS wants at least 1). */
+    private static int rowLength(Tensor t) {
+        return (int) Math.max(1, t.shape()[1]);
+    }
+}
