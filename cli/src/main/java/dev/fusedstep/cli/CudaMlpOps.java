@@ -9,6 +9,7 @@ import dev.fusedstep.internal.cuda.MlpKernels;
 import dev.fusedstep.linalg.Gemm;
 import dev.fusedstep.linalg.Transpose;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,8 +27,8 @@ final class CudaMlpOps implements MlpOps {
     private final CudaBackend backend;
     private final DeviceArena arena;
     private final MemorySegment lossSlot;
-    /** A ones vector per length, as a column [n, 1] and as a row [1, n] over the same memory. */
-    private final Map<Long, Tensor[]> ones = new HashMap<>();
+    /** A ones column [n, 1] per length n. */
+    private final Map<Long, Tensor> ones = new HashMap<>();
 
     CudaMlpOps(int ordinal) {
         backend = CudaBackend.shared(ordinal);
@@ -64,14 +65,23 @@ final class CudaMlpOps implements MlpOps {
 
     @Override
     public void biasRows(Tensor m, Tensor bias) {
-        long rows = m.shape()[0];
-        Gemm.gemm(Transpose.N, Transpose.N, 1f, ones(rows)[0], asRow(bias), 0f, m);
+        biasRowsByGemm(ones(m.shape()[0]), m, bias);
     }
 
     @Override
     public void columnSums(Tensor m, Tensor sums) {
-        long rows = m.shape()[0];
-        Gemm.gemm(Transpose.N, Transpose.N, 1f, ones(rows)[1], m, 0f, asRow(sums));
+        columnSumsByGemm(ones(m.shape()[0]), m, sums);
+    }
+
+    /** {@code m = ones[rows, 1] bias[1, cols]}: each element one product by 1, so exactly the bias. */
+    static void biasRowsByGemm(Tensor onesColumn, Tensor m, Tensor bias) {
+        Gemm.gemm(Transpose.N, Transpose.N, 1f, onesColumn, asRow(bias), 0f, m);
+    }
+
+    /** {@code sums[1, cols] = ones[1, rows] m[rows, cols]}: the ones column read as a row. */
+    static void columnSumsByGemm(Tensor onesColumn, Tensor m, Tensor sums) {
+        Tensor onesRow = Tensor.of(onesColumn.segment(), DType.F32, onesColumn.device(), 1, onesColumn.numel());
+        Gemm.gemm(Transpose.N, Transpose.N, 1f, onesRow, m, 0f, asRow(sums));
     }
 
     @Override
@@ -103,12 +113,11 @@ final class CudaMlpOps implements MlpOps {
         }
     }
 
-    private Tensor[] ones(long n) {
+    private Tensor ones(long n) {
         return ones.computeIfAbsent(n, k -> {
             float[] values = new float[Math.toIntExact(k)];
-            java.util.Arrays.fill(values, 1f);
-            Tensor column = arena.upload(Tensor.of(values, k, 1));
-            return new Tensor[] {column, Tensor.of(column.segment(), DType.F32, column.device(), 1, k)};
+            Arrays.fill(values, 1f);
+            return arena.upload(Tensor.of(values, k, 1));
         });
     }
 

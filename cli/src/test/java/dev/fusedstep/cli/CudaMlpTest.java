@@ -34,10 +34,12 @@ class CudaMlpTest {
     }
 
     /**
-     * The same weights and batch on both: the loss within 1e-6 and every gradient within 1e-5
+     * The same weights and batch on both: the loss within 1e-5 and every gradient within 1e-4
      * (relative, in the L2 norm) of the CPU's. Each value is a float32 sum of at most 256 terms in
      * another order (cuBLAS's, and float32 column sums where the CPU sums in double), which moves
-     * it by about sqrt(256) u = 1e-6 relative; a wrong transpose, bias or mask moves it by O(1).
+     * it by about sqrt(256) u = 1e-6 of the sum of its terms' magnitudes; the bars leave a factor
+     * of 10 to 100 for cancellation in those sums (a bias gradient sums residuals of both signs).
+     * A wrong transpose, bias or mask moves them by O(1).
      */
     @Test
     void oneStepAgreesWithTheCpu() throws Exception {
@@ -54,7 +56,7 @@ class CudaMlpTest {
             // a loss scale as the BF16 run uses: the gradients scale, the loss does not
             double lossCpu = onCpu.lossAndGradients(cpu.upload(x), cpu.upload(y), 1024f);
             double lossGpu = onGpu.lossAndGradients(gpu.upload(x), gpu.upload(y), 1024f);
-            assertTrue(Math.abs(lossGpu - lossCpu) <= 1e-6 * lossCpu, "loss: GPU " + lossGpu + ", CPU " + lossCpu);
+            assertTrue(Math.abs(lossGpu - lossCpu) <= 1e-5 * lossCpu, "loss: GPU " + lossGpu + ", CPU " + lossCpu);
             for (int i = 0; i < Mlp.NAMES.size(); i++) {
                 float[] want = cpu.toHost(onCpu.grads().get(i)), got = gpu.toHost(onGpu.grads().get(i));
                 double diff = 0, norm = 0;
@@ -64,7 +66,7 @@ class CudaMlpTest {
                 }
                 assertTrue(norm > 0, Mlp.NAMES.get(i) + " has a gradient");
                 double rel = Math.sqrt(diff / norm);
-                assertTrue(rel <= 1e-5, "grad of " + Mlp.NAMES.get(i) + ": relative L2 difference " + rel);
+                assertTrue(rel <= 1e-4, "grad of " + Mlp.NAMES.get(i) + ": relative L2 difference " + rel);
             }
         }
     }

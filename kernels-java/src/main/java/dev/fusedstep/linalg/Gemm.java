@@ -33,6 +33,8 @@ import java.util.List;
  * initializers and the other device kernels of this library use, so their order holds) and the
  * call returns before it runs; a copy with {@code DeviceArena.copy} waits for it. cuBLAS sums in
  * an order of its own: the result agrees with the CPU's to float32 rounding, not bit for bit.
+ * Where CUDA or cuBLAS cannot run, such a call throws IllegalStateException with the reason,
+ * after the argument checks.
  */
 public final class Gemm {
     private Gemm() {}
