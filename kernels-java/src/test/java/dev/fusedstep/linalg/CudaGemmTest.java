@@ -32,30 +32,26 @@ class CudaGemmTest {
 
     @Test
     void everyTransposeAgreesWithTheCpuGemmWithinTwiceTheFloat32Bound() {
-        CudaBackend backend = CudaBackend.availability().available() ? CudaBackend.shared(0) : null;
-        assumeTrue(backend != null, () -> "no GPU backend here: " + CudaBackend.availability().reason());
+        assumeTrue(CudaBackend.availability().available(), () -> "no GPU backend here: " + CudaBackend.availability().reason());
         assumeTrue(Cublas.library().isLoaded(), () -> "no cuBLAS here: " + Cublas.library().missingReason().orElse(""));
-        Random r = new Random(11);
         try (DeviceArena arena = new DeviceArena(0)) {
-            for (int[] s : SHAPES) {
-                int m = s[0], n = s[1], k = s[2];
-                for (Transpose ta : Transpose.values()) {
-                    for (Transpose tb : Transpose.values()) {
-                        float alpha = 0.75f, beta = ta == tb ? 0f : -1.5f;
-                        float[] a = GemmTest.random(r, m * k), b = GemmTest.random(r, k * n), c0 = GemmTest.random(r, m * n);
-                        long[] aShape = ta == Transpose.N ? new long[] {m, k} : new long[] {k, m};
-                        long[] bShape = tb == Transpose.N ? new long[] {k, n} : new long[] {n, k};
-                        float[] cpu = c0.clone();
-                        Gemm.gemm(ta, tb, alpha, Tensor.of(a, aShape), Tensor.of(b, bShape), beta, Tensor.of(cpu, m, n));
-                        Tensor da = arena.upload(Tensor.of(a, aShape)), db = arena.upload(Tensor.of(b, bShape));
-                        Tensor dc = arena.upload(Tensor.of(c0.clone(), m, n));
-                        Gemm.gemm(ta, tb, alpha, da, db, beta, dc);
-                        float[] gpu = new float[m * n];
-                        DeviceArena.copy(dc, Tensor.of(gpu, m, n));  // waits for the product (legacy stream)
-                        compare(a, ta, b, tb, c0, alpha, beta, m, n, k, cpu, gpu);
+            GemmCases.forEach(new Random(11), SHAPES, t -> {
+                float[] cpu = t.c0().clone(), gpu = new float[t.m() * t.n()];
+                Gemm.gemm(t.ta(), t.tb(), t.alpha(), t.aTensor(), t.bTensor(), t.beta(), Tensor.of(cpu, t.m(), t.n()));
+                Tensor dc = arena.upload(Tensor.of(t.c0().clone(), t.m(), t.n()));
+                Gemm.gemm(t.ta(), t.tb(), t.alpha(), arena.upload(t.aTensor()), arena.upload(t.bTensor()), t.beta(), dc);
+                DeviceArena.copy(dc, Tensor.of(gpu, t.m(), t.n()));  // waits for the product (legacy stream)
+                for (int i = 0; i < t.m(); i++) {
+                    for (int j = 0; j < t.n(); j++) {
+                        double bound = 2 * (t.k() + 2) * 0x1p-24 * t.magnitude(i, j) * 1.01;
+                        double diff = Math.abs((double) gpu[i * t.n() + j] - cpu[i * t.n() + j]);
+                        if (!(diff <= bound)) {
+                            fail(String.format("%s at (%d,%d): GPU %s, CPU %s, bound %s", t, i, j, gpu[i * t.n() + j],
+                                    cpu[i * t.n() + j], bound));
+                        }
                     }
                 }
-            }
+            });
         }
     }
 
@@ -74,25 +70,6 @@ class CudaGemmTest {
             DeviceArena.copy(da, Tensor.of(aBack, 2, 3));
             assertArrayEquals(new float[] {58, 64, 139, 154}, c, "beta 0 overwrites NaN");
             assertArrayEquals(a, aBack);
-        }
-    }
-
-    private static void compare(float[] a, Transpose ta, float[] b, Transpose tb, float[] c0, float alpha, float beta, int m,
-            int n, int k, float[] cpu, float[] gpu) {
-        int aCols = ta == Transpose.N ? k : m, bCols = tb == Transpose.N ? n : k;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double magnitude = 0;
-                for (int p = 0; p < k; p++) {
-                    magnitude += Math.abs(GemmTest.op(a, ta, aCols, i, p) * GemmTest.op(b, tb, bCols, p, j));
-                }
-                double bound = 2 * (k + 2) * 0x1p-24 * (Math.abs(alpha) * magnitude + Math.abs(beta * c0[i * n + j])) * 1.01;
-                double diff = Math.abs((double) gpu[i * n + j] - cpu[i * n + j]);
-                if (!(diff <= bound)) {
-                    fail(String.format("%dx%dx%d %s%s at (%d,%d): GPU %s, CPU %s, bound %s", m, n, k, ta, tb, i, j,
-                            gpu[i * n + j], cpu[i * n + j], bound));
-                }
-            }
         }
     }
 }

@@ -42,23 +42,13 @@ class GemmOnDeviceMappingTest {
 
     @Test
     void everyTransposeThroughTheColumnMajorCallIsTheRowMajorProduct() {
-        Random r = new Random(12);
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {256, 100, 10}, {1, 10, 256}, {512, 1, 10}, {17, 33, 9}, {4, 6, 0}};
-        for (int[] s : shapes) {
-            int m = s[0], n = s[1], k = s[2];
-            for (Transpose ta : Transpose.values()) {
-                for (Transpose tb : Transpose.values()) {
-                    float alpha = 0.75f, beta = ta == tb ? 0f : -1.5f;
-                    float[] a = GemmTest.random(r, m * k), b = GemmTest.random(r, k * n), c0 = GemmTest.random(r, m * n);
-                    Tensor at = ta == Transpose.N ? Tensor.of(a, m, k) : Tensor.of(a, k, m);
-                    Tensor bt = tb == Transpose.N ? Tensor.of(b, k, n) : Tensor.of(b, n, k);
-                    float[] want = c0.clone(), got = c0.clone();
-                    Gemm.gemm(ta, tb, alpha, at, bt, beta, Tensor.of(want, m, n), false);
-                    GemmOnDevice.rowMajor(GemmOnDeviceMappingTest::reference, ta == Transpose.T, tb == Transpose.T, m, n, k,
-                            alpha, at, bt, beta, Tensor.of(got, m, n));
-                    assertArrayEquals(want, got, m + "x" + n + "x" + k + " " + ta + tb);
-                }
-            }
-        }
+        GemmCases.forEach(new Random(12), shapes, t -> {
+            float[] want = t.c0().clone(), got = t.c0().clone();
+            Gemm.gemm(t.ta(), t.tb(), t.alpha(), t.aTensor(), t.bTensor(), t.beta(), Tensor.of(want, t.m(), t.n()), false);
+            GemmOnDevice.rowMajor(GemmOnDeviceMappingTest::reference, t.ta() == Transpose.T, t.tb() == Transpose.T, t.m(), t.n(),
+                    t.k(), t.alpha(), t.aTensor(), t.bTensor(), t.beta(), Tensor.of(got, t.m(), t.n()));
+            assertArrayEquals(want, got, t.toString());
+        });
     }
 }
