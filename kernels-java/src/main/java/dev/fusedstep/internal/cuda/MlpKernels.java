@@ -36,8 +36,9 @@ public final class MlpKernels {
      * gradient of {@code lossScale * MSE} pass {@code scale = 2f / n * lossScale}.
      */
     public static void mseLoss(CudaBackend backend, Tensor out, Tensor y, float scale, Tensor grad, MemorySegment loss) {
-        requirePair(backend, "out", out, "y", y);
         requirePair(backend, "out", out, "grad", grad);
+        TensorChecks.requireUsableOn("y", y, backend.device(), "the backend", DType.F32);
+        TensorChecks.requireSameLength("y", y, "out", out);
         if (loss == null || loss.address() == 0) {
             throw new IllegalArgumentException("loss: got " + (loss == null ? "null" : "NULL")
                     + ", expected 8 bytes of device memory for the loss (a double)");
