@@ -14,3 +14,4 @@
 #include "tensor/norm.cu"
 #include "tensor/init.cu"
 #include "tensor/amp.cu"
+#include "tensor/mlp.cu"

@@ -208,3 +208,23 @@ extern "C" int fs_host_step_layouts(const char* rule, int grid, int block, const
     return -1;
 }
 // --- end half-precision layouts ---
+
+// ---------------------------------------------------------------------------------------------
+// The MLP's element-wise kernels (tensor/mlp.cu), for HostEmulationMlpTest: ReLU, its gradient
+// and the mean squared error against the CPU demo network's loops.
+#include "../../main/cuda/tensor/mlp.cu"
+
+// fs_relu<<<grid, block>>>.
+extern "C" void fs_host_relu(int grid, int block, const float* h, float* a, long long n) {
+    launch(grid, block, [&] { fs_mlp::fs_relu(h, a, n); });
+}
+
+// fs_relu_backward<<<grid, block>>>.
+extern "C" void fs_host_relu_backward(int grid, int block, const float* h, float* d, long long n) {
+    launch(grid, block, [&] { fs_mlp::fs_relu_backward(h, d, n); });
+}
+
+// fs_mse_loss<<<1, 256>>>: the block's threads are real (its reduction synchronizes).
+extern "C" void fs_host_mse_loss(const float* out, const float* y, long long n, float scale, float* grad, double* loss) {
+    launch_blocks(1, fs_mlp::MSE_THREADS, [&] { fs_mlp::fs_mse_loss(out, y, n, scale, grad, loss); });
+}

@@ -1,7 +1,7 @@
 package dev.fusedstep.cli;
 
+import dev.fusedstep.Device;
 import dev.fusedstep.internal.cpu.CpuBackend;
-import dev.fusedstep.internal.cuda.CudaBackend;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,9 +16,10 @@ import java.util.Locale;
 /**
  * {@code fusedstep demo}: the showcase. The seeds' linear regression by full-batch, mini-batch
  * and stochastic gradient descent; the seeds' MLP trained with every optimizer (schedule,
- * clipping, a mixed-precision run), with a progress bar per run and a summary table; the check
- * that the MLP reproduces PyTorch's float64 loss curve; charts (SVG and PNG) and an HTML page in
- * the output folder. {@code --check} runs only the PyTorch check, for scripts.
+ * clipping, a mixed-precision run) on the CPU and, where a GPU is usable, on the GPU too
+ * ({@code --device}), with a progress bar per run and a summary table; the check that the MLP
+ * reproduces PyTorch's float64 loss curve on each of those devices; charts (SVG and PNG) and an
+ * HTML page in the output folder. {@code --check} runs only the PyTorch check, for scripts.
  */
 final class DemoCommand {
 
@@ -41,31 +42,35 @@ final class DemoCommand {
             err.print(DemoOptions.USAGE);
             return 2;
         }
-        String refusal = DeviceChoice.refusal(o.device(), CudaBackend.availability());
+        DeviceChoice.Gpu gpu = DeviceChoice.Gpu.here();
+        String refusal = DeviceChoice.refusal(o.device(), gpu);
         if (refusal != null) {
             err.println("demo: " + refusal);
             return 2;
         }
+        List<Device> devices = DeviceChoice.devices(o.device(), gpu);
         if (o.check()) {
-            return check(out, err);
+            return check(devices, out, err);
         }
         long start = System.nanoTime();
         try {
             Files.createDirectories(o.out());
             ChartFiles charts = new ChartFiles(o.out(), err);
             VectorizationProvider vp = VectorizationProvider.getInstance();
-            out.println("fusedstep demo: " + DeviceChoice.line(o.device(), CudaBackend.availability()));
+            out.println("fusedstep demo: " + DeviceChoice.line(o.device(), gpu));
             out.println("CPU kernels: " + vp.describe() + ", " + CpuBackend.defaultThreads() + " worker threads.");
             out.println();
             List<HtmlReport.Section> sections = new ArrayList<>();
             sections.add(RegressionSection.run(o.seed(), out, charts));
-            sections.add(MlpSection.run(o, terminal, out, charts));
-            MlpGolden.Result golden = MlpGolden.check(MlpGolden.bundledFile());
-            String exact = goldenLine(golden);
+            sections.add(MlpSection.run(o, devices, terminal, out, charts));
             out.println("3. Exactness against PyTorch");
-            out.println(RegressionSection.wrap(exact, "   "));
+            List<String> exact = new ArrayList<>();
+            for (Device device : devices) {
+                exact.add(goldenLine(MlpGolden.check(MlpGolden.bundledFile(), device), device, devices));
+                out.println(RegressionSection.wrap(exact.getLast(), "   "));
+            }
             out.println();
-            sections.add(new HtmlReport.Section("Exactness against PyTorch", List.of(exact), null, List.of()));
+            sections.add(new HtmlReport.Section("Exactness against PyTorch", exact, null, List.of()));
             Path page = o.out().resolve("index.html");
             HtmlReport.write(page, "fusedstep demo", sections);
             out.printf(Locale.ROOT, "Wrote the charts (SVG and PNG) and %s to %s (%.1f s in all).%n", page.getFileName(),
@@ -77,17 +82,27 @@ final class DemoCommand {
         }
     }
 
-    /** {@code --check}: exit 0 when every step's loss is within the tolerance of PyTorch float64, else 1. */
-    private static int check(PrintStream out, PrintStream err) {
+    /** {@code --check}: exit 0 when every step's loss is within the tolerance of PyTorch float64 on every device, else 1. */
+    private static int check(List<Device> devices, PrintStream out, PrintStream err) {
         try {
-            MlpGolden.Result r = MlpGolden.check(MlpGolden.bundledFile());
-            out.println(goldenLine(r));
-            out.println(r.passed() ? "PASS" : "FAIL");
-            return r.passed() ? 0 : 1;
+            boolean passed = true;
+            for (Device device : devices) {
+                MlpGolden.Result r = MlpGolden.check(MlpGolden.bundledFile(), device);
+                out.println(goldenLine(r, device, devices));
+                passed &= r.passed();
+            }
+            out.println(passed ? "PASS" : "FAIL");
+            return passed ? 0 : 1;
         } catch (IOException e) {
             err.println("demo --check: could not read the golden file: " + e);
             return 1;
         }
+    }
+
+    /** The check's result on {@code device}, naming the device unless the CPU is the only one. */
+    static String goldenLine(MlpGolden.Result r, Device device, List<Device> devices) {
+        return devices.equals(List.of(Device.CPU)) ? goldenLine(r)
+                : "On " + DeviceChoice.name(device) + ": " + goldenLine(r);
     }
 
     static String goldenLine(MlpGolden.Result r) {

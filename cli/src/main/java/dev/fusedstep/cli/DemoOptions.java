@@ -25,7 +25,8 @@ record DemoOptions(String device, int steps, long seed, Path out, List<DemoOptim
     static final String USAGE = """
             usage: fusedstep demo [--device auto|cpu|cuda] [--steps N] [--seed N] [--out DIR]
                                   [--optimizers LIST] [--check]
-              --device      where to train (default auto: the CPU, saying why not the GPU)
+              --device      where to train the MLP (default auto: the CPU, and a usable GPU too;
+                            cpu: the CPU only; cuda: the GPU only)
               --steps       MLP training steps per optimizer (default %d)
               --seed        seed of the data, the initial weights and the mini-batch order (default 0)
               --out         folder for the plots and index.html (default ./%s)

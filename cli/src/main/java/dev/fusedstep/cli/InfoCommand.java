@@ -34,10 +34,12 @@ final class InfoCommand {
         return 0;
     }
 
-    /** What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not. */
+    /**
+     * What the CUDA backend found: the kernels (fatbin), the runtime and a device, or why not.
+     */
     static String gpuLine(CudaBackend.Availability a) {
         return a.available()
-                ? "CUDA usable (" + a.reason() + "): optimizers, initializers on CUDA tensors run there"
+                ? "CUDA usable (" + a.reason() + ")"
                 : "unavailable: " + a.reason();
     }
 

@@ -1,5 +1,6 @@
 package dev.fusedstep.cli;
 
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.io.SafeTensors;
 import dev.fusedstep.optim.AdamW;
@@ -22,7 +23,7 @@ import java.util.List;
  * 50 full-batch AdamW steps (lr 1e-3, weight_decay 1e-2) computed by PyTorch in float64
  * ({@code loss64}, the truth) and float32 ({@code loss32}). Training the same network here, in
  * float32 through {@code Gemm} and the fused AdamW step, must land within
- * {@link #TOLERANCE} (relative) of {@code loss64} at every step.
+ * {@link #TOLERANCE} (relative) of {@code loss64} at every step, on the CPU and on a GPU.
  */
 final class MlpGolden {
     static final double TOLERANCE = 1e-4;
@@ -61,25 +62,37 @@ final class MlpGolden {
 
     private MlpGolden() {}
 
-    /** Replays the golden run from {@code file}. */
+    /** Replays the golden run from {@code file} on the CPU. */
     static Result check(Path file) throws IOException {
-        try (SafeTensors golden = SafeTensors.open(file)) {
+        return check(file, Device.CPU);
+    }
+
+    /**
+     * Replays the golden run from {@code file} on {@code device}: the same network, optimizer and
+     * steps, every tensor there (on a GPU the loss is read back once per step).
+     */
+    static Result check(Path file, Device device) throws IOException {
+        try (SafeTensors golden = SafeTensors.open(file); MlpOps ops = MlpOps.on(device)) {
             double[] truth = golden.toDoubleArray("loss64");
             double[] torch32 = golden.toDoubleArray("loss32");
-            Tensor x = golden.tensor("X");
-            Tensor y = golden.tensor("y");
-            Mlp mlp = new Mlp((int) x.shape()[0]);
+            Tensor x = ops.upload(golden.tensor("X"));
+            Tensor y = ops.upload(golden.tensor("y"));
+            Mlp mlp = new Mlp(ops, (int) x.shape()[0]);
             List<Param> params = new ArrayList<>();
             for (int i = 0; i < Mlp.NAMES.size(); i++) {
                 String name = Mlp.NAMES.get(i);
-                mlp.params().get(i).copyFrom(golden.tensor(name).toFloatArray());
+                ops.copyIn(golden.tensor(name).toFloatArray(), mlp.params().get(i));
                 params.add(Param.of(name, mlp.params().get(i), mlp.grads().get(i)));
             }
             double[] ours = new double[truth.length];
+            float[][] finals = new float[Mlp.NAMES.size()][];
             try (Optimizer opt = Optimizer.builder().group(new AdamW().withLr(1e-3).withWeightDecay(1e-2), params).build()) {
                 for (int t = 0; t < truth.length; t++) {
                     ours[t] = mlp.lossAndGradients(x, y, 1f);
                     opt.step();
+                }
+                for (int i = 0; i < finals.length; i++) {
+                    finals[i] = ops.toHost(mlp.params().get(i));  // waits for the last step on a GPU
                 }
             }
             double[] rel = new double[truth.length], rel32 = new double[truth.length];
@@ -93,7 +106,7 @@ final class MlpGolden {
                 double[] want = golden.toDoubleArray(name + "_final64");
                 double[] torch32Final = golden.toDoubleArray(name + "_final32");
                 for (int j = 0; j < want.length; j++) {
-                    weightError = Math.max(weightError, Math.abs(mlp.params().get(i).getFloat(j) - want[j]));
+                    weightError = Math.max(weightError, Math.abs(finals[i][j] - want[j]));
                     torch32WeightError = Math.max(torch32WeightError, Math.abs(torch32Final[j] - want[j]));
                 }
             }

@@ -1,6 +1,7 @@
 package dev.fusedstep.cli;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.amp.GradScaler;
 import dev.fusedstep.cast.Casts;
@@ -13,7 +14,6 @@ import dev.fusedstep.schedule.LinearLR;
 import dev.fusedstep.schedule.LrSchedule;
 import dev.fusedstep.schedule.LrScheduler;
 import dev.fusedstep.schedule.SequentialLR;
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +24,9 @@ import java.util.List;
  * gradients in BF16, the optimizer holding float32 master weights and states
  * ({@link Precision#masterWeights()}), and scales the loss with a {@link GradScaler}, which also
  * clips. The float32 network computes in either case: a BF16 run casts its parameters into it
- * before the forward pass and its gradients out of it after the backward pass.
+ * before the forward pass and its gradients out of it after the backward pass. A run happens on
+ * the CPU or on a CUDA device through the same calls: the library dispatches on the tensors'
+ * device, and {@link MlpOps} holds what the network does element-wise.
  */
 final class MlpTraining {
     static final double MAX_NORM = 1.0;
@@ -33,9 +35,12 @@ final class MlpTraining {
      * {@code loss[t]} the loss before step t and {@code lr[t]} the learning rate step t used
      * (t = 0..steps-1), the wall time of the whole run, the part in gradient clipping and the part
      * in the optimizer step (for a BF16 run, the loss scaler's step, which clips inside: no
-     * separate clipping time), and the steps the loss scaler skipped.
+     * separate clipping time), and the steps the loss scaler skipped. On a GPU the optimizer step
+     * only queues its kernels (they run while the next forward pass is queued, and the next
+     * loss read waits for them), so its time is the time to queue; the clipping reads the norm
+     * back, so its time includes waiting for the device.
      */
-    record Result(DemoOptimizers.Entry entry, double[] loss, double[] lr, long nanos, long clipNanos, long stepNanos,
+    record Result(DemoOptimizers.Entry entry, Device device, double[] loss, double[] lr, long nanos, long clipNanos, long stepNanos,
             int skipped) {
         int steps() {
             return loss.length;
@@ -64,23 +69,25 @@ final class MlpTraining {
                 new long[] {warm});
     }
 
-    static Result train(DemoOptimizers.Entry entry, MlpTask task, long seed, int steps, Listener listener) {
-        Mlp mlp = new Mlp((int) task.x().shape()[0]);
-        MlpTask.initialize(mlp, seed);
+    /** A run on {@code device} (the CPU, or a CUDA device): the same code, every tensor of it there. */
+    static Result train(DemoOptimizers.Entry entry, MlpTask task, long seed, int steps, Device device, Listener listener) {
         double[] loss = new double[steps];
         double[] lr = new double[steps];
         long clipNanos = 0, stepNanos = 0;
         int skipped = 0;
-        List<Tensor> weights = mlp.params(), grads = mlp.grads();
-        // Shared: the optimizer's worker threads read and write the BF16 tensors too.
-        try (Arena arena = Arena.ofShared()) {
+        try (MlpOps ops = MlpOps.on(device)) {
+            Mlp mlp = new Mlp(ops, (int) task.x().shape()[0]);
+            MlpTask.initialize(mlp, seed);
+            Tensor x = ops.upload(task.x()), y = ops.upload(task.y());
+            List<Tensor> weights = mlp.params(), grads = mlp.grads();
             List<Param> params = new ArrayList<>();
             List<Tensor[]> halves = new ArrayList<>(); // {bf16 param, bf16 grad} per parameter, BF16 runs only
             for (int i = 0; i < Mlp.NAMES.size(); i++) {
                 Tensor p = weights.get(i), g = grads.get(i);
                 if (entry.bf16()) {
-                    Tensor hp = Casts.to(p, DType.BF16, arena);
-                    Tensor hg = Tensor.allocate(arena, DType.BF16, g.shape());
+                    Tensor hp = ops.allocate(DType.BF16, p.shape());
+                    Casts.convert(p, hp);
+                    Tensor hg = ops.allocate(DType.BF16, g.shape());
                     halves.add(new Tensor[] {hp, hg});
                     params.add(Param.of(Mlp.NAMES.get(i), hp, hg));
                 } else {
@@ -88,9 +95,13 @@ final class MlpTraining {
                 }
             }
             Precision precision = entry.bf16() ? Precision.masterWeights() : Precision.defaults();
-            // One thread: 2,121 parameters are far below one 16K-element chunk, so handing them to
-            // worker threads would cost more than the step itself (the bits are the same either way).
-            try (Optimizer opt = Optimizer.builder().threads(1).group(entry.rule(), precision, params).build()) {
+            Optimizer.Builder builder = Optimizer.builder();
+            if (device.equals(Device.CPU)) {
+                // One thread: 2,121 parameters are far below one 16K-element chunk, so handing them to
+                // worker threads would cost more than the step itself (the bits are the same either way).
+                builder.threads(1);
+            }
+            try (Optimizer opt = builder.group(entry.rule(), precision, params).build()) {
                 LrScheduler scheduler = new LrScheduler(opt, schedule(steps));
                 GradScaler scaler = new GradScaler();
                 long start = System.nanoTime();
@@ -99,7 +110,7 @@ final class MlpTraining {
                     for (int i = 0; i < halves.size(); i++) {
                         Casts.convert(halves.get(i)[0], weights.get(i));
                     }
-                    loss[t] = mlp.lossAndGradients(task.x(), task.y(), entry.bf16() ? scaler.scale() : 1f);
+                    loss[t] = mlp.lossAndGradients(x, y, entry.bf16() ? scaler.scale() : 1f);
                     for (int i = 0; i < halves.size(); i++) {
                         Casts.convert(grads.get(i), halves.get(i)[1]);
                     }
@@ -117,7 +128,7 @@ final class MlpTraining {
                     scheduler.step();
                     listener.step(t + 1, loss[t]);
                 }
-                return new Result(entry, loss, lr, System.nanoTime() - start, clipNanos, stepNanos, skipped);
+                return new Result(entry, device, loss, lr, System.nanoTime() - start, clipNanos, stepNanos, skipped);
             }
         }
     }

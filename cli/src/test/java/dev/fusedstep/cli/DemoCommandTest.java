@@ -73,11 +73,13 @@ class DemoCommandTest {
         MainTest.Result r = MainTest.run("demo", "--steps", "150", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
+        // one run per optimizer on the CPU, and again on the GPU where one is usable (--device auto)
+        int devices = DeviceChoice.devices("auto", DeviceChoice.Gpu.here()).size();
         for (DemoOptimizers.Entry e : DemoOptimizers.all()) {
             long rows = Arrays.stream(lines).filter(l -> l.startsWith(String.format("   %-12s ", e.label()))).count();
-            assertEquals(1, rows, "table rows for " + e.label() + " in:\n" + r.out());
+            assertEquals(devices, rows, "table rows for " + e.label() + " in:\n" + r.out());
             // Not a terminal: one plain progress line per run, no carriage returns.
-            assertEquals(1, Arrays.stream(lines).filter(l -> l.startsWith(String.format("  %-13s [", e.label())) && l.contains("150/150")).count(),
+            assertEquals(devices, Arrays.stream(lines).filter(l -> l.startsWith(String.format("  %-13s [", e.label())) && l.contains("150/150")).count(),
                     "progress line for " + e.label() + " in:\n" + r.out());
         }
         assertTrue(!r.out().contains("\r"), "no redrawn lines off a terminal");
@@ -99,7 +101,7 @@ class DemoCommandTest {
         assertEquals(DemoOptimizers.all().size(), parse(dir.resolve("mlp_loss.svg")).getElementsByTagName("polyline").getLength(),
                 "one loss line per optimizer");
         for (DemoOptimizers.Entry e : DemoOptimizers.all()) {
-            Matcher m = Pattern.compile("(?m)^   " + Pattern.quote(e.label()) + " +\\S+ +([0-9.]+) +([0-9.]+) ").matcher(r.out());
+            Matcher m = Pattern.compile("(?m)^   " + Pattern.quote(e.label()) + " +cpu +\\S+ +([0-9.]+) +([0-9.]+) ").matcher(r.out());
             assertTrue(m.find(), e.label() + " row in:\n" + r.out());
             double first = Double.parseDouble(m.group(1)), last = Double.parseDouble(m.group(2));
             assertTrue(last < 0.5 * first, e.label() + ": loss " + first + " -> " + last);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fusedstep.internal.cuda.CudaBackend;
+import dev.fusedstep.Device;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,18 +78,32 @@ class DemoOptionsTest {
     }
 
     @Test
-    void cudaIsRefusedWithTheReasonWhenItCannotTrainThere() {
-        CudaBackend.Availability gpu = CudaBackend.availability();
-        refused(gpu.available() ? "training on it is not wired" : "no usable GPU here: " + gpu.reason(), "--device", "cuda");
-        refused("--device cuda", "--device", "cuda", "--check");
+    void cudaIsRefusedWithTheReasonWhereNoGpuIsUsable() {
+        DeviceChoice.Gpu gpu = DeviceChoice.Gpu.here();
+        if (!gpu.usable()) {
+            refused("--device cuda: no usable GPU here: " + gpu.reason(), "--device", "cuda");
+            refused("--device cuda", "--device", "cuda", "--check");
+        }
+        assertEquals(null, DeviceChoice.refusal("cuda", new DeviceChoice.Gpu(true, "an H100")));
+        assertTrue(DeviceChoice.refusal("cuda", new DeviceChoice.Gpu(false, "no driver")).contains("no usable GPU here: no driver"));
+        assertEquals(null, DeviceChoice.refusal("auto", new DeviceChoice.Gpu(false, "no driver")));
+        assertEquals(null, DeviceChoice.refusal("cpu", new DeviceChoice.Gpu(false, "no driver")));
     }
 
     @Test
-    void autoSaysWhyTheGpuWasNotUsed() {
-        CudaBackend.Availability gpu = CudaBackend.availability();
-        String line = DeviceChoice.line("auto", gpu);
-        assertTrue(line.startsWith("training on the CPU"), line);
-        assertTrue(line.contains(gpu.reason()), line);
-        assertEquals("training on the CPU (--device cpu).", DeviceChoice.line("cpu", gpu));
+    void theMlpTrainsOnTheChosenDevicesAndTheLineSaysWhere() {
+        DeviceChoice.Gpu none = new DeviceChoice.Gpu(false, "no CUDA driver"), h100 = new DeviceChoice.Gpu(true, "NVIDIA H100");
+        assertEquals(List.of(Device.CPU), DeviceChoice.devices("auto", none));
+        assertEquals(List.of(Device.CPU, Device.cuda(0)), DeviceChoice.devices("auto", h100));
+        assertEquals(List.of(Device.CPU), DeviceChoice.devices("cpu", h100));
+        assertEquals(List.of(Device.cuda(0)), DeviceChoice.devices("cuda", h100));
+        assertEquals("training on the CPU; GPU not used: no CUDA driver.", DeviceChoice.line("auto", none));
+        assertEquals("training on the CPU, and the MLP on the GPU too, cuda:0 (NVIDIA H100).", DeviceChoice.line("auto", h100));
+        assertEquals("training the MLP on the GPU, cuda:0 (NVIDIA H100); the linear regression on the CPU.",
+                DeviceChoice.line("cuda", h100));
+        assertEquals("training on the CPU (--device cpu).", DeviceChoice.line("cpu", h100));
+        // here: the reason this machine gives
+        DeviceChoice.Gpu here = DeviceChoice.Gpu.here();
+        assertTrue(DeviceChoice.line("auto", here).contains(here.reason()), DeviceChoice.line("auto", here));
     }
 }

@@ -1,6 +1,7 @@
 package dev.fusedstep.linalg;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.GemmKernel;
@@ -9,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Float32 matrix products on the CPU, BLAS's {@code sgemm} over row-major tensors:
+ * Float32 matrix products on the CPU or a CUDA device, BLAS's {@code sgemm} over row-major tensors:
  * {@code C = alpha * op(A) * op(B) + beta * C}, with {@code op(A)} of shape [m, k],
  * {@code op(B)} of shape [k, n] and {@code C} of shape [m, n]. A linear layer's forward pass
  * {@code y = x W^T + b} is {@code gemm(N, T, 1, x, W, 1, y)} with {@code y} holding the bias
@@ -24,6 +25,16 @@ import java.util.List;
  * does not propagate). The product runs on the calling thread; a transposed B is first copied
  * into a per-thread scratch panel that is reused, so repeated calls allocate nothing once the
  * panel is large enough.
+ *
+ * <p>On CUDA tensors (all three on one device, F32) the product is cuBLAS's {@code sgemm} in
+ * pedantic float32 (no TF32), row-major through the usual identity: a row-major matrix is its
+ * transpose column-major, so {@code C = op(A) op(B)} runs as {@code C^T = op(B)^T op(A)^T} with
+ * A and B swapped. It is queued on the device's shared stream (the one the optimizer steps, the
+ * initializers and the other device kernels of this library use, so their order holds) and the
+ * call returns before it runs; a copy with {@code DeviceArena.copy} waits for it. cuBLAS sums in
+ * an order of its own: the result agrees with the CPU's to float32 rounding, not bit for bit.
+ * Where CUDA or cuBLAS cannot run, such a call throws IllegalStateException with the reason,
+ * after the argument checks.
  */
 public final class Gemm {
     private Gemm() {}
@@ -53,9 +64,16 @@ public final class Gemm {
         if (!Float.isFinite(beta)) {
             throw new IllegalArgumentException("beta: got " + beta + ", expected a finite float");
         }
-        TensorChecks.requireUsable("a", a, DType.F32);
-        TensorChecks.requireUsable("b", b, DType.F32);
-        TensorChecks.requireUsable("c", c, DType.F32);
+        Device device = a == null ? Device.CPU : a.device();
+        if (device.kind() == Device.Kind.CUDA) {
+            TensorChecks.requireUsableOn("a", a, device, "a", DType.F32);
+            TensorChecks.requireUsableOn("b", b, device, "a", DType.F32);
+            TensorChecks.requireUsableOn("c", c, device, "a", DType.F32);
+        } else {
+            TensorChecks.requireUsable("a", a, DType.F32);
+            TensorChecks.requireUsable("b", b, DType.F32);
+            TensorChecks.requireUsable("c", c, DType.F32);
+        }
         requireMatrix("a", a);
         requireMatrix("b", b);
         requireMatrix("c", c);
@@ -72,7 +90,7 @@ public final class Gemm {
             throw new IllegalArgumentException("c: got shape " + Arrays.toString(c.shape()) + ", expected [" + m + ", " + n
                     + "] (rows of op(a), columns of op(b))");
         }
-        if (transB == Transpose.T && (long) n * k > Integer.MAX_VALUE - 8) {
+        if (device.kind() == Device.Kind.CPU && transB == Transpose.T && (long) n * k > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("b: got shape " + Arrays.toString(b.shape()) + " with transB T, expected at most "
                     + (Integer.MAX_VALUE - 8) + " elements (a transposed B is copied into a float[] panel)");
         }
@@ -81,6 +99,10 @@ public final class Gemm {
                 new TensorChecks.Buffer("a", a.segment(), false),
                 new TensorChecks.Buffer("b", b.segment(), false),
                 new TensorChecks.Buffer("c", c.segment(), true)));
+        if (device.kind() == Device.Kind.CUDA) {
+            GemmOnDevice.sgemm(device, transA == Transpose.T, transB == Transpose.T, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
         GemmKernel.gemm(transA == Transpose.T, transB == Transpose.T, m, n, k, alpha, a.segment(), b.segment(), beta,
                 c.segment(), vectorized);
     }
@@ -96,7 +118,7 @@ public final class Gemm {
         long d = t.shape()[i];
         if (d > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + ": got shape " + Arrays.toString(t.shape()) + ", dimension " + d
-                    + " exceeds " + Integer.MAX_VALUE + ", the largest the CPU GEMM indexes");
+                    + " exceeds " + Integer.MAX_VALUE + ", the largest a GEMM indexes (int dimensions, as in BLAS)");
         }
         return (int) d;
     }

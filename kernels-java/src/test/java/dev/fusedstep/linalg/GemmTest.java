@@ -18,7 +18,7 @@ class GemmTest {
     private static final int[][] SHAPES = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {256, 100, 10}, {256, 10, 100},
         {100, 10, 256}, {10, 100, 256}, {5, 64, 1}, {2, 129, 31}, {64, 1, 64}};
 
-    private static float[] random(Random r, int n) {
+    static float[] random(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) r.nextGaussian();
@@ -27,45 +27,31 @@ class GemmTest {
     }
 
     /** Stored element (i, j) of op(X) where X is stored [rows, cols] row-major. */
-    private static double op(float[] x, Transpose t, int cols, int i, int j) {
+    static double op(float[] x, Transpose t, int cols, int i, int j) {
         return t == Transpose.N ? x[i * cols + j] : x[j * cols + i];
     }
 
     @Test
     void everyTransposeMatchesADoubleReferenceWithinTheFloat32Bound() {
-        Random r = new Random(7);
-        for (int[] s : SHAPES) {
-            int m = s[0], n = s[1], k = s[2];
-            for (Transpose ta : Transpose.values()) {
-                for (Transpose tb : Transpose.values()) {
-                    float alpha = 0.75f, beta = ta == tb ? 0f : -1.5f;
-                    float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
-                    float[] c = c0.clone();
-                    Tensor at = ta == Transpose.N ? Tensor.of(a, m, k) : Tensor.of(a, k, m);
-                    Tensor bt = tb == Transpose.N ? Tensor.of(b, k, n) : Tensor.of(b, n, k);
-                    Gemm.gemm(ta, tb, alpha, at, bt, beta, Tensor.of(c, m, n));
-                    int aCols = ta == Transpose.N ? k : m, bCols = tb == Transpose.N ? n : k;
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            double exact = 0, magnitude = 0;
-                            for (int p = 0; p < k; p++) {
-                                double prod = op(a, ta, aCols, i, p) * op(b, tb, bCols, p, j);
-                                exact += prod;
-                                magnitude += Math.abs(prod);
-                            }
-                            double want = alpha * exact + beta * c0[i * n + j];
-                            // k fused roundings of the sum, then alpha's and beta's: gamma_(k+2) times the magnitudes.
-                            double bound = (k + 2) * 0x1p-24 * (Math.abs(alpha) * magnitude + Math.abs(beta * c0[i * n + j])) * 1.01;
-                            double got = c[i * n + j];
-                            if (!(Math.abs(got - want) <= bound)) {
-                                fail(String.format("%dx%dx%d %s%s at (%d,%d): got %s, want %s, bound %s",
-                                        m, n, k, ta, tb, i, j, got, want, bound));
-                            }
-                        }
+        GemmCases.forEach(new Random(7), SHAPES, t -> {
+            float[] c = t.c0().clone();
+            Gemm.gemm(t.ta(), t.tb(), t.alpha(), t.aTensor(), t.bTensor(), t.beta(), Tensor.of(c, t.m(), t.n()));
+            for (int i = 0; i < t.m(); i++) {
+                for (int j = 0; j < t.n(); j++) {
+                    double exact = 0;
+                    for (int p = 0; p < t.k(); p++) {
+                        exact += t.opA(i, p) * t.opB(p, j);
+                    }
+                    double want = t.alpha() * exact + t.beta() * t.c0()[i * t.n() + j];
+                    // k fused roundings of the sum, then alpha's and beta's: gamma_(k+2) times the magnitudes.
+                    double bound = (t.k() + 2) * 0x1p-24 * t.magnitude(i, j) * 1.01;
+                    double got = c[i * t.n() + j];
+                    if (!(Math.abs(got - want) <= bound)) {
+                        fail(String.format("%s at (%d,%d): got %s, want %s, bound %s", t, i, j, got, want, bound));
                     }
                 }
             }
-        }
+        });
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.fusedstep.DType;
 import dev.fusedstep.bindings.Cublas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * cuBLAS on a backend's stream, for the matrix products fusedstep needs (the demo's MLP on the
@@ -17,6 +19,39 @@ public final class DeviceBlas implements AutoCloseable {
 
     /** Workspace cuBLAS may use per call; NVIDIA recommends 32 MiB on Hopper. */
     public static final long WORKSPACE_BYTES = 32L << 20;
+
+    private static final Map<Integer, DeviceBlas> SHARED = new HashMap<>();
+
+    /**
+     * The JVM's pedantic float32 handle on device {@code ordinal}, on {@link CudaBackend#shared}'s
+     * stream (so its products are ordered with the optimizer steps and kernels queued there),
+     * created on first use: for callers that hold no handle of their own ({@code linalg.Gemm} on
+     * device tensors). It is never closed: the driver reclaims it, its workspace and its arena
+     * when the JVM exits, and a shutdown hook racing the backend's own would destroy the handle
+     * after its stream.
+     *
+     * @throws IllegalStateException where CUDA or cuBLAS cannot run here, with the reason
+     */
+    public static DeviceBlas shared(int ordinal) {
+        synchronized (SHARED) {
+            DeviceBlas blas = SHARED.get(ordinal);
+            if (blas == null) {
+                CudaBackend backend = CudaBackend.shared(ordinal);
+                if (!Cublas.library().isLoaded()) {
+                    throw new IllegalStateException("cuBLAS unavailable: " + Cublas.library().missingReason().orElse("not loaded"));
+                }
+                DeviceArena workspace = new DeviceArena(ordinal);
+                try {
+                    blas = new DeviceBlas(backend, workspace, true);
+                } catch (RuntimeException e) {
+                    workspace.close();
+                    throw e;
+                }
+                SHARED.put(ordinal, blas);
+            }
+            return blas;
+        }
+    }
 
     private final CudaBackend backend;
     private final MemorySegment handle;
@@ -44,7 +79,7 @@ public final class DeviceBlas implements AutoCloseable {
     }
 
     /** Column-major {@code C = alpha op(A) op(B) + beta C} in float32 ({@code cublasSgemm}). */
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+    public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
             MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
         requireOpen();
         try (Arena arena = Arena.ofConfined()) {
@@ -58,7 +93,7 @@ public final class DeviceBlas implements AutoCloseable {
      * Column-major {@code C = alpha op(A) op(B) + beta C} with A and B in {@code inputs} (BF16,
      * F16 or F32), C in {@code output}, accumulated in float32 ({@code cublasGemmEx}, CUBLAS_COMPUTE_32F).
      */
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
             MemorySegment b, int ldb, DType inputs, float beta, MemorySegment c, int ldc, DType output) {
         requireOpen();
         try (Arena arena = Arena.ofConfined()) {

@@ -44,6 +44,10 @@ public final class KernelSignatures {
         m.put("fs_init_normal", "pllillff");
         m.put("fs_init_trunc_normal", "pllilldddd");
         m.put("fs_init_constant", "plif");
+        // a small MLP's element-wise parts (tensor/mlp.cu)
+        m.put("fs_relu", "ppl");
+        m.put("fs_relu_backward", "ppl");
+        m.put("fs_mse_loss", "pplfpp");
         ALL = Map.copyOf(m);
     }
 

@@ -45,8 +45,10 @@ final class HostEmulation {
     // --- half-precision layouts ---
     private final MethodHandle stepLayouts;
     // --- end half-precision layouts ---
+    private final SymbolLookup symbols;
 
     private HostEmulation(SymbolLookup lib) {
+        symbols = lib;
         Linker linker = Linker.nativeLinker();
         amp = new Amp(lib, linker);  // cudaamp
         prepare = linker.downcallHandle(lib.find("fs_host_prepare").orElseThrow(),
@@ -326,5 +328,11 @@ final class HostEmulation {
             throw e;
         }
         return new IllegalStateException(t);
+    }
+
+    /** The entry point {@code name} of the emulation library (for tests that bind their own, e.g. HostEmulationMlpTest). */
+    MethodHandle entry(String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(symbols.find(name).orElseThrow(
+                () -> new IllegalStateException(name + " is missing from the host emulation library")), descriptor);
     }
 }
