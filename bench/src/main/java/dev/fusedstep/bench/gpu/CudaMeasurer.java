@@ -63,19 +63,19 @@ final class CudaMeasurer implements Measurer {
     }
 
     @Override
-    public Measurement measure(GpuCase c, int warmup, int repeats) {
+    public Measurement measure(GpuCase c, Repetitions r) {
         return inArena(arena -> {
             DeviceContext ctx = new DeviceContext(backend, arena, 1000 * seed++);
             try (GpuCase.Workload w = c.setup().open(ctx)) {
                 backend.synchronize();
-                double[] seconds = DeviceTimer.time(backend, w::step, warmup, repeats);
-                return new Measurement(seconds, w.check(warmup + repeats));
+                DeviceTimer.Timing t = DeviceTimer.time(backend, w::step, r);
+                return new Measurement(t.seconds(), w.check(t.steps()));
             }
         });
     }
 
     @Override
-    public double[] copy(long bytes, int warmup, int repeats) {
+    public double[] copy(long bytes, Repetitions r) {
         long half = evenHalf(bytes);
         return inArena(arena -> {
             MemorySegment src = arena.allocateBytes(half), dst = arena.allocateBytes(half);
@@ -83,16 +83,16 @@ final class CudaMeasurer implements Measurer {
             DeviceInit.normal(backend, Tensor.of(src, DType.F32, backend.device(), half / Float.BYTES), 0, seed++, 0, 0f, 1f);
             MemorySegment stream = backend.stream();
             return DeviceTimer.time(backend,
-                    () -> Cuda.memcpyAsync(dst, src, half, CudaRuntime.cudaMemcpyDeviceToDevice, stream), warmup, repeats);
+                    () -> Cuda.memcpyAsync(dst, src, half, CudaRuntime.cudaMemcpyDeviceToDevice, stream), r).seconds();
         });
     }
 
     @Override
-    public double[] write(long bytes, int warmup, int repeats) {
+    public double[] write(long bytes, Repetitions r) {
         return inArena(arena -> {
             MemorySegment dst = arena.allocateBytes(bytes);
             MemorySegment stream = backend.stream();
-            return DeviceTimer.time(backend, () -> Cuda.memsetAsync(dst, 0x5A, bytes, stream), warmup, repeats);
+            return DeviceTimer.time(backend, () -> Cuda.memsetAsync(dst, 0x5A, bytes, stream), r).seconds();
         });
     }
 

@@ -6,19 +6,26 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Times steps with CUDA events on the backend's stream, as torch_optim.py's time_cuda does:
- * warm-up steps and a wait, then for each repetition an event, the step, an event, recorded back
- * to back without a wait between steps (a step bound by the host shows the host's pace), then one
- * wait and the elapsed time between each pair.
+ * warm-up steps (see {@link Repetitions}) and a wait, then for each repetition an event, the
+ * step, an event, recorded back to back without a wait between steps (a step bound by the host
+ * shows the host's pace), then one wait and the elapsed time between each pair.
  */
 final class DeviceTimer {
     private DeviceTimer() {}
 
-    static double[] time(CudaBackend backend, Runnable step, int warmup, int repeats) {
+    /** The timed steps' seconds, and how many steps ran in all (warm-up included). */
+    record Timing(double[] seconds, int steps) {}
+
+    static Timing time(CudaBackend backend, Runnable step, Repetitions r) {
         backend.makeCurrent();
-        for (int i = 0; i < warmup; i++) {
+        int warm = 0;
+        long warmUntil = System.nanoTime() + (long) (r.warmupSeconds() * 1e9);
+        while (warm < r.warmup() || System.nanoTime() < warmUntil) {
             step.run();
+            warm++;
         }
         backend.synchronize();
+        int repeats = r.repeats();
         MemorySegment[] start = new MemorySegment[repeats], end = new MemorySegment[repeats];
         try {
             for (int i = 0; i < repeats; i++) {
@@ -37,7 +44,7 @@ final class DeviceTimer {
             for (int i = 0; i < repeats; i++) {
                 seconds[i] = Cuda.eventElapsedMillis(start[i], end[i]) / 1e3;
             }
-            return seconds;
+            return new Timing(seconds, warm + repeats);
         } finally {
             destroy(start);
             destroy(end);

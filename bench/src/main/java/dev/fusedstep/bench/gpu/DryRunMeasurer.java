@@ -20,18 +20,18 @@ final class DryRunMeasurer implements Measurer {
     }
 
     @Override
-    public Measurement measure(GpuCase c, int warmup, int repeats) {
-        return new Measurement(samples(c.bytes(), CASE_GBPS, repeats), null);
+    public Measurement measure(GpuCase c, Repetitions r) {
+        return new Measurement(samples(c.bytes(), CASE_GBPS, r.repeats()), null);
     }
 
     @Override
-    public double[] copy(long bytes, int warmup, int repeats) {
-        return samples(bytes, COPY_GBPS, repeats);
+    public double[] copy(long bytes, Repetitions r) {
+        return samples(bytes, COPY_GBPS, r.repeats());
     }
 
     @Override
-    public double[] write(long bytes, int warmup, int repeats) {
-        return samples(bytes, WRITE_GBPS, repeats);
+    public double[] write(long bytes, Repetitions r) {
+        return samples(bytes, WRITE_GBPS, r.repeats());
     }
 
     /** Seconds at {@code gbps}, the samples 0%, +1%, +2%, 0%, ... above it (a median exactly at it for odd counts). */

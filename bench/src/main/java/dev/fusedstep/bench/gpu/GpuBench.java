@@ -69,18 +69,23 @@ public final class GpuBench {
             err.println("GpuBench: cannot open CUDA device " + o.device() + ": " + e);
             return 1;
         }
-        int warmup = o.warmupOrDefault(), repeats = o.repeatsOrDefault();
-        out.printf(Locale.ROOT, "== GpuBench %s: %s; %d cases, %d warm-up + %d timed steps each, budget %.0f s%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), device, cases.size(), warmup, repeats, o.budgetSeconds());
-        GpuRunner runner = new GpuRunner(measurer, warmup, repeats, o.budgetSeconds(), System::nanoTime, out,
-                rows -> write(o.json(), new GpuReport(rows, torch).json(), err));
+        Repetitions reps = o.repetitions();
+        String deviceLine = device;
+        out.printf(Locale.ROOT, "== GpuBench %s: %s; %d cases, each %s; budget %.0f s%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), device, cases.size(), reps.describe(), o.budgetSeconds());
+        String source = torchSource(o.torch(), torch);
+        // both files after every row: a run stopped from outside (a hung case, the device call's limit) keeps them
+        GpuRunner runner = new GpuRunner(measurer, reps, o.budgetSeconds(), System::nanoTime, out, rows -> {
+            GpuReport interim = new GpuReport(rows, torch);
+            write(o.json(), interim.json(), err);
+            write(o.markdown(), interim.markdown(deviceLine, reps, source, List.of(), List.of()), err);
+        });
         GpuRunner.Result result = runner.run(cases);
         GpuReport report = new GpuReport(result.rows(), torch);
         write(o.json(), report.json(), err);
         out.println();
         out.print(report.table());
-        String md = report.markdown(device, warmup, repeats, torchSource(o.torch(), torch), result.skipped(),
-                result.failed());
+        String md = report.markdown(device, reps, source, result.skipped(), result.failed());
         write(o.markdown(), md, err);
         out.println();
         out.print(md);

@@ -13,7 +13,8 @@ import java.util.regex.PatternSyntaxException;
  * @param quick    fewer samples (3 warm-up, 15 timed)
  * @param cases    a regular expression a case id must contain (null: every case)
  * @param repeats  timed steps per case (null: 50, or 15 with --quick)
- * @param warmup   warm-up steps per case (null: 5, or 3 with --quick)
+ * @param warmup   warm-up steps per case, at least (null: 5, or 3 with --quick)
+ * @param warmupSeconds warm-up time per case, at least (null: 0.5, or 0.2 with --quick)
  * @param budgetSeconds cases that would start after this many seconds are skipped
  * @param json     where to write the rows (rewritten after every case), or null
  * @param markdown where to write the Markdown table beside PyTorch, or null
@@ -22,7 +23,7 @@ import java.util.regex.PatternSyntaxException;
  * @param help     print the usage and exit
  */
 record GpuBenchOptions(boolean list, boolean dryRun, boolean quick, Pattern cases, Integer repeats, Integer warmup,
-        double budgetSeconds, Path json, Path markdown, Path torch, int device, boolean help) {
+        Double warmupSeconds, double budgetSeconds, Path json, Path markdown, Path torch, int device, boolean help) {
 
     static final double DEFAULT_BUDGET_S = 300;
 
@@ -30,10 +31,11 @@ record GpuBenchOptions(boolean list, boolean dryRun, boolean quick, Pattern case
             java -cp benchmarks.jar dev.fusedstep.bench.gpu.GpuBench [flags]
               --list            the cases (ids, labels, bytes, targets) and exit; needs no GPU
               --dry-run         everything with made-up times, no GPU touched
-              --quick           3 warm-up and 15 timed steps per case (default 5 and 50)
+              --quick           15 timed steps per case after 3 and 0.2 s of warm-up (default 50, 5 and 0.5 s)
               --cases REGEX     only the cases whose id contains a match, e.g. 'adamw-f32|normal'
               --repeats N       timed steps per case
-              --warmup N        warm-up steps per case
+              --warmup N        warm-up steps per case, at least
+              --warmup-s S      warm-up seconds per case, at least (the JVM compiles the host side meanwhile)
               --budget-s S      skip the cases that would start after S seconds (default 300)
               --json FILE       the rows (torch_optim.py's fields, then ours), rewritten after every case
               --md FILE         Markdown: our rows beside PyTorch's, ratio, targets met or missed
@@ -49,10 +51,19 @@ record GpuBenchOptions(boolean list, boolean dryRun, boolean quick, Pattern case
         return warmup != null ? warmup : quick ? 3 : 5;
     }
 
+    double warmupSecondsOrDefault() {
+        return warmupSeconds != null ? warmupSeconds : quick ? 0.2 : 0.5;
+    }
+
+    Repetitions repetitions() {
+        return new Repetitions(warmupOrDefault(), warmupSecondsOrDefault(), repeatsOrDefault());
+    }
+
     static GpuBenchOptions parse(String... args) {
         boolean list = false, dryRun = false, quick = false, help = false;
         Pattern cases = null;
         Integer repeats = null, warmup = null;
+        Double warmupSeconds = null;
         double budget = DEFAULT_BUDGET_S;
         Path json = null, markdown = null, torch = null;
         int device = 0;
@@ -66,17 +77,19 @@ record GpuBenchOptions(boolean list, boolean dryRun, boolean quick, Pattern case
                 case "--cases" -> cases = pattern(value(args, i++));
                 case "--repeats" -> repeats = positiveInt(a, value(args, i++));
                 case "--warmup" -> warmup = nonNegativeInt(a, value(args, i++));
-                case "--budget-s" -> budget = positiveSeconds(a, value(args, i++));
+                case "--warmup-s" -> warmupSeconds = seconds(a, value(args, i++), false);
+                case "--budget-s" -> budget = seconds(a, value(args, i++), true);
                 case "--json" -> json = Path.of(value(args, i++));
                 case "--md" -> markdown = Path.of(value(args, i++));
                 case "--torch" -> torch = Path.of(value(args, i++));
                 case "--device" -> device = nonNegativeInt(a, value(args, i++));
                 default -> throw new IllegalArgumentException("argument " + (i + 1) + ": got \"" + a
-                        + "\", expected one of --list --dry-run --quick --cases --repeats --warmup --budget-s --json"
+                        + "\", expected one of --list --dry-run --quick --cases --repeats --warmup --warmup-s --budget-s --json"
                         + " --md --torch --device --help");
             }
         }
-        return new GpuBenchOptions(list, dryRun, quick, cases, repeats, warmup, budget, json, markdown, torch, device, help);
+        return new GpuBenchOptions(list, dryRun, quick, cases, repeats, warmup, warmupSeconds, budget, json, markdown, torch,
+                device, help);
     }
 
     private static String value(String[] args, int i) {
@@ -115,15 +128,15 @@ record GpuBenchOptions(boolean list, boolean dryRun, boolean quick, Pattern case
         throw new IllegalArgumentException(flag + ": got \"" + v + "\", expected a whole number >= 0");
     }
 
-    private static double positiveSeconds(String flag, String v) {
+    private static double seconds(String flag, String v, boolean positive) {
         try {
             double s = Double.parseDouble(v);
-            if (s > 0 && Double.isFinite(s)) {
+            if ((positive ? s > 0 : s >= 0) && Double.isFinite(s)) {
                 return s;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(flag + ": got \"" + v + "\", expected a number of seconds > 0");
+        throw new IllegalArgumentException(flag + ": got \"" + v + "\", expected a number of seconds " + (positive ? "> 0" : ">= 0"));
     }
 }

@@ -156,11 +156,11 @@ final class GpuReport {
     }
 
     /** Markdown: each row of ours beside PyTorch's for the same case, the ratio, and the targets. */
-    String markdown(String device, int warmup, int repeats, String torchSource, List<String> skipped, List<String> failed) {
+    String markdown(String device, Repetitions reps, String torchSource, List<String> skipped, List<String> failed) {
         StringBuilder b = new StringBuilder();
         b.append("## fusedstep on the GPU beside PyTorch (one run)\n\n");
-        b.append("Device: ").append(device).append(". Each row: the median of ").append(repeats)
-                .append(" steps after ").append(warmup).append(" warm-up steps, timed with CUDA events on the backend's"
+        b.append("Device: ").append(device).append(". Each row: the median of ").append(reps.describe())
+                .append(", timed with CUDA events on the backend's"
                         + " stream, recorded back to back. GB/s from the bytes each job must move (B/param x parameters);"
                         + " \"of copy\": that over the device-to-device copy's GB/s at the same byte count, measured in"
                         + " this run (initializers: over the write probe's, memset). \"PyTorch / fusedstep\": PyTorch's ms"

@@ -25,8 +25,7 @@ final class GpuRunner {
     record Result(List<GpuRow> rows, List<String> skipped, List<String> failed) {}
 
     private final Measurer measurer;
-    private final int warmup;
-    private final int repeats;
+    private final Repetitions repetitions;
     private final double budgetSeconds;
     private final LongSupplier nanoTime;
     private final PrintStream log;
@@ -36,11 +35,10 @@ final class GpuRunner {
     private final List<GpuRow> rows = new ArrayList<>();
     private long startNanos;
 
-    GpuRunner(Measurer measurer, int warmup, int repeats, double budgetSeconds, LongSupplier nanoTime, PrintStream log,
+    GpuRunner(Measurer measurer, Repetitions repetitions, double budgetSeconds, LongSupplier nanoTime, PrintStream log,
             Consumer<List<GpuRow>> afterEachRow) {
         this.measurer = measurer;
-        this.warmup = warmup;
-        this.repeats = repeats;
+        this.repetitions = repetitions;
         this.budgetSeconds = budgetSeconds;
         this.nanoTime = nanoTime;
         this.log = log;
@@ -60,7 +58,7 @@ final class GpuRunner {
             Double copy = c.writeProbe() ? null : probe(c, false);
             Double write = c.writeProbe() ? probe(c, true) : null;
             GpuRow row = attempt(c, () -> {
-                Measurer.Measurement m = measurer.measure(c, warmup, repeats);
+                Measurer.Measurement m = measurer.measure(c, repetitions);
                 String status = m.check() == null ? GpuRow.OK : "suspect: " + m.check();
                 return new GpuRow(c, status, m.seconds(), copy, write, measurer.deviceName());
             });
@@ -84,7 +82,7 @@ final class GpuRunner {
         }
         GpuCase probe = probeCase(c, write);
         GpuRow row = attempt(probe, () -> new GpuRow(probe, GpuRow.OK,
-                write ? measurer.write(bytes, warmup, repeats) : measurer.copy(bytes, warmup, repeats), null, null,
+                write ? measurer.write(bytes, repetitions) : measurer.copy(bytes, repetitions), null, null,
                 measurer.deviceName()));
         memo.put(bytes, row.gbps());
         add(row);

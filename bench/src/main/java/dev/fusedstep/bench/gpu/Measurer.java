@@ -6,7 +6,7 @@ package dev.fusedstep.bench.gpu;
  */
 interface Measurer {
 
-    /** Per-step seconds, and what the after-run check found (null: nothing wrong). */
+    /** Per-step seconds of the timed steps, and what the after-run check found (null: nothing wrong). */
     record Measurement(double[] seconds, String check) {}
 
     /** The GPU's name, as rows carry it. */
@@ -15,12 +15,12 @@ interface Measurer {
     /** One line about the device and its free memory, for the progress log. */
     String memoryLine();
 
-    /** Builds {@code c}, steps it {@code warmup} times, then times {@code repeats} steps; frees everything after. */
-    Measurement measure(GpuCase c, int warmup, int repeats);
+    /** Builds {@code c}, warms it up, then times its steps; frees everything after. */
+    Measurement measure(GpuCase c, Repetitions r);
 
     /** A device-to-device copy moving {@code bytes} (half read, half written): seconds per copy. */
-    double[] copy(long bytes, int warmup, int repeats);
+    double[] copy(long bytes, Repetitions r);
 
     /** A memset writing {@code bytes}: seconds per memset. */
-    double[] write(long bytes, int warmup, int repeats);
+    double[] write(long bytes, Repetitions r);
 }

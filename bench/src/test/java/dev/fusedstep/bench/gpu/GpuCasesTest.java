@@ -120,13 +120,13 @@ class GpuCasesTest {
         GpuBenchOptions d = GpuBenchOptions.parse();
         assertFalse(d.list() || d.dryRun() || d.quick() || d.help());
         assertEquals(50, d.repeatsOrDefault());
-        assertEquals(5, d.warmupOrDefault());
+        assertEquals(new Repetitions(5, 0.5, 50), d.repetitions());
         assertEquals(GpuBenchOptions.DEFAULT_BUDGET_S, d.budgetSeconds());
         assertNull(d.cases());
         GpuBenchOptions q = GpuBenchOptions.parse("--quick", "--cases", "adamw|sgd", "--budget-s", "120", "--json", "r.json",
                 "--md", "r.md", "--torch", "t.json", "--device", "1", "--dry-run");
         assertEquals(15, q.repeatsOrDefault());
-        assertEquals(3, q.warmupOrDefault());
+        assertEquals(new Repetitions(3, 0.2, 15), q.repetitions());
         assertEquals("adamw|sgd", q.cases().pattern());
         assertEquals(120.0, q.budgetSeconds());
         assertEquals(Path.of("r.json"), q.json());
@@ -134,14 +134,13 @@ class GpuCasesTest {
         assertEquals(Path.of("t.json"), q.torch());
         assertEquals(1, q.device());
         assertTrue(q.dryRun());
-        GpuBenchOptions r = GpuBenchOptions.parse("--quick", "--repeats", "7", "--warmup", "0");
-        assertEquals(7, r.repeatsOrDefault());
-        assertEquals(0, r.warmupOrDefault());
+        GpuBenchOptions r = GpuBenchOptions.parse("--quick", "--repeats", "7", "--warmup", "0", "--warmup-s", "0");
+        assertEquals(new Repetitions(0, 0, 7), r.repetitions());
     }
 
     @Test
     void rejectsBadArgumentsNamingThem() {
-        String[][] bad = {{"--repeats", "0"}, {"--repeats", "x"}, {"--warmup", "-1"}, {"--budget-s", "0"},
+        String[][] bad = {{"--repeats", "0"}, {"--repeats", "x"}, {"--warmup", "-1"}, {"--warmup-s", "-1"}, {"--budget-s", "0"},
                 {"--budget-s", "NaN"}, {"--cases", "("}, {"--json"}, {"--json", "--quick"}, {"--device", "gpu"}, {"--fast"}};
         for (String[] args : bad) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GpuBenchOptions.parse(args),

@@ -121,7 +121,7 @@ class GpuReportTest {
         }
 
         @Override
-        public Measurement measure(GpuCase c, int warmup, int repeats) {
+        public Measurement measure(GpuCase c, Repetitions r) {
             clock.addAndGet(10_000_000_000L);
             if (c.layout().equals("master_bf16")) {
                 throw new UnsupportedOperationException("master weights on CUDA: not yet");
@@ -134,13 +134,13 @@ class GpuReportTest {
         }
 
         @Override
-        public double[] copy(long bytes, int warmup, int repeats) {
+        public double[] copy(long bytes, Repetitions r) {
             copies++;
             return new double[] {bytes / 3.0e12};
         }
 
         @Override
-        public double[] write(long bytes, int warmup, int repeats) {
+        public double[] write(long bytes, Repetitions r) {
             writes++;
             return new double[] {bytes / 3.2e12};
         }
@@ -152,7 +152,7 @@ class GpuReportTest {
         FakeMeasurer m = new FakeMeasurer(clock);
         List<Integer> writtenAfter = new ArrayList<>();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        GpuRunner runner = new GpuRunner(m, 1, 3, 45, clock::get, new PrintStream(log, true, StandardCharsets.UTF_8),
+        GpuRunner runner = new GpuRunner(m, new Repetitions(1, 0, 3), 45, clock::get, new PrintStream(log, true, StandardCharsets.UTF_8),
                 rows -> writtenAfter.add(rows.size()));
         List<GpuCase> cases = List.of(byId("adamw-f32-1x64M"), byId("adamw-master_bf16-1x64M"), byId("sgd-f32-1x64M"),
                 byId("adagrad-f32-1x64M"), byId("normal-1x64M"), byId("uniform-1x64M"));
@@ -197,7 +197,8 @@ class GpuReportTest {
                 torchRow("AdamW", "master_bf16", "gpt2-small", "fused", 28, masterMs * 6),  // >= 5 x: met
                 torchRow("AdamW", "f32", "gpt2-small", "fused", 32, 99.0));  // other byte count: no peer
         GpuReport report = new GpuReport(List.of(copy, adamw, gpt2, master, scaled, refused), torch);
-        String md = report.markdown("test GPU", 5, 50, "5 rows from t.json", List.of("uniform-1x64M"), List.of());
+        String md = report.markdown("test GPU", new Repetitions(5, 0.5, 50), "5 rows from t.json", List.of("uniform-1x64M"),
+                List.of());
         assertTrue(md.contains("| adamw-f32-1x64M | AdamW | f32 | 1x64M | 28 | " + fmt(adamw.ms()) + " | 2850.0 | 95.0% | - |"
                 + " torch_fused | " + fmt(adamw.ms() * 1.25) + " | 1000.0 | 1.25 | >= 90% of copy | met (95.0%) |"), md);
         assertTrue(md.contains("| copy-28B-1x64M | copy | f32 | 1x64M | 28 |"), md);
@@ -211,6 +212,7 @@ class GpuReportTest {
         assertTrue(md.contains("Targets: 4 met, 1 missed, 1 not known"), md);
         assertTrue(md.contains("Skipped, the time budget being spent: uniform-1x64M."), md);
         assertTrue(md.contains("PyTorch rows: 5 rows from t.json."), md);
+        assertTrue(md.contains("the median of 50 timed steps after at least 5 warm-up steps and 0.5 s of them"), md);
         String table = report.table();
         assertTrue(table.lines().anyMatch(l -> l.startsWith("adamw-f32-1x64M") && l.contains("95.0%")
                 && l.endsWith(">= 90% of copy: met (95.0%)")), table);
