@@ -239,7 +239,8 @@ class GpuReportTest {
         assertTrue(text.contains("| adamw-f32-1x64M | AdamW | f32 | 1x64M | 28 |"), text);
         assertTrue(text.contains("torch_fused | 1.000 |"), text);
         assertTrue(text.contains(">= 90% of copy | met (90.0%)"), text);
-        assertTrue(text.contains(">= 85% of write | met (84.4%)") || text.contains(">= 85% of write | missed (84.4%)"), text);
+        // made-up 2700 GB/s over a made-up write probe at 3200: 84.4%, under the 85% target
+        assertTrue(text.contains(">= 85% of write | missed (84.4%)"), text);
     }
 
     @Test
