@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Joins fusedstep's JMH results and the PyTorch peer rows into one list of rows.
+"""Joins fusedstep's JMH results, its GPU rows and the PyTorch peer rows into one list of rows.
 
-    python3 bench/peers/jmh_rows.py --jmh jmh.json --peers torch_optim.json --json rows.json
+    python3 bench/peers/jmh_rows.py --jmh jmh.json --gpu gpu_bench.json --peers torch_optim.json --json rows.json
 
 Run on the machine that ran JMH (scripts/gpu-bench run does): `vectorAll` rows get that
 machine's core count as threads, as fusedstep's BenchRows gives them. The optimizer rows of the
 JMH file (AdamWBench, SgdMomentumBench) become rows with fusedstep's fields, device "cpu" and
-impl "fusedstep"; the score is JMH's mean ns/op, as in `./fusedstep bench --json`. Either input
-may be missing (its side is then left out). Torch-free.
+impl "fusedstep"; the score is JMH's mean ns/op, as in `./fusedstep bench --json`. The GPU rows
+(dev.fusedstep.bench.gpu.GpuBench --json) already have the row fields and are taken as they are.
+Any input may be missing (its side is then left out). Torch-free.
 """
 
 import argparse
@@ -56,18 +57,21 @@ def read(path):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="jmh_rows.py", description=__doc__.splitlines()[0])
     p.add_argument("--jmh", metavar="FILE", help="JMH JSON result (-rf json)")
+    p.add_argument("--gpu", metavar="FILE", help="rows written by GpuBench --json (fusedstep on CUDA)")
     p.add_argument("--peers", metavar="FILE", help="rows written by torch_optim.py --json")
     p.add_argument("--json", metavar="FILE", required=True, help="where to write the joined rows")
     args = p.parse_args(argv)
-    jmh, peers = read(args.jmh), read(args.peers)
-    if jmh is None and peers is None:
-        print(f"jmh_rows.py: neither --jmh {args.jmh} nor --peers {args.peers} holds rows", file=sys.stderr)
+    jmh, gpu, peers = read(args.jmh), read(args.gpu), read(args.peers)
+    if jmh is None and gpu is None and peers is None:
+        print(f"jmh_rows.py: none of --jmh {args.jmh}, --gpu {args.gpu}, --peers {args.peers} holds rows",
+              file=sys.stderr)
         return 1
-    ours = fusedstep_rows(jmh or [], peer_rows.all_threads(), peer_rows.cpu_name())
+    ours = fusedstep_rows(jmh or [], peer_rows.all_threads(), peer_rows.cpu_name()) + (gpu or [])
     rows = ours + (peers or [])
     peer_rows.write_json(args.json, rows)
     print(peer_rows.table(rows), end="")
-    print(f"{len(ours)} fusedstep rows and {len(peers or [])} peer rows written to {args.json}")
+    print(f"{len(ours)} fusedstep rows ({len(gpu or [])} of them GPU) and {len(peers or [])} peer rows"
+          f" written to {args.json}")
     return 0
 
 

@@ -116,10 +116,11 @@ def table(rows):
             "spread", "anchor ms")
     cells = [head]
     for r in rows:
+        # fusedstep's GPU rows (GpuBench) carry null numbers for a case that was refused or failed
         cells.append((r["device"], r["kernel"], r["variant"], r["layout"], r["tensors"], size_label(r["size"]),
-                      "-" if r["threads"] is None else str(r["threads"]), f"{r['ms']:.4g}",
-                      f"{r['ns_per_param']:.4g}", f"{r['gbps']:.1f}", f"{r['spread']:.2f}",
-                      "-" if r["anchor_ms"] is None else f"{r['anchor_ms']:g}"))
+                      "-" if r["threads"] is None else str(r["threads"]), number(r["ms"], ".4g"),
+                      number(r["ns_per_param"], ".4g"), number(r["gbps"], ".1f"), number(r["spread"], ".2f"),
+                      number(r["anchor_ms"], "g")))
     width = [max(len(c[i]) for c in cells) for i in range(len(head))]
     text_columns = 5
     lines = []
@@ -127,6 +128,11 @@ def table(rows):
         parts = [c[i].ljust(width[i]) if i < text_columns else c[i].rjust(width[i]) for i in range(len(head))]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def number(v, spec):
+    """v formatted with spec, or "-" for None (a row without a measurement)."""
+    return "-" if v is None else format(v, spec)
 
 
 def all_threads():

@@ -501,6 +501,9 @@ def self_check():
     assert back == [row, gpu], back
     text = peer_rows.table([row, gpu])
     assert text.splitlines()[0].startswith("device") and len(text.splitlines()) == 3, text
+    # a GpuBench row of a case that was refused carries null numbers: the table shows "-"
+    refused = dict(gpu, ms=None, ns_per_param=None, gbps=None, spread=None)
+    assert peer_rows.table([refused]).splitlines()[1].split()[-5:] == ["-"] * 5, peer_rows.table([refused])
     assert peer_rows.size_label(M64) == "64M" and peer_rows.size_label(124_439_808) == "124.4M"
     dry_run_every_case()
     print(f"self-check passed: {len(cases)} cases, {len(ANCHORS_MS)} anchors; {GPT2_NOTE}")

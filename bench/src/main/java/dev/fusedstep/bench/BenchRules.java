@@ -11,14 +11,16 @@ import dev.fusedstep.optim.RAdam;
 import dev.fusedstep.optim.RMSprop;
 import dev.fusedstep.optim.SGD;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Every optimizer configuration {@link OptimizerBench} measures, by the name its {@code rule}
  * {@code @Param} and the reports use: PyTorch's defaults, plus the variants that add a state
  * buffer (momentum, centered, amsgrad). SGD's lr is set because PyTorch has no default for it.
+ * Public for the GPU benchmark ({@code bench.gpu.GpuBench}), which steps the same rules on CUDA.
  */
-final class BenchRules {
+public final class BenchRules {
     private BenchRules() {}
 
     private static final Map<String, OptimizerRule> RULES = new LinkedHashMap<>();
@@ -33,13 +35,19 @@ final class BenchRules {
         RULES.put("adam", new Adam());
         RULES.put("adam_amsgrad", new Adam().withAmsgrad(true));
         RULES.put("adamw", new AdamW());
+        RULES.put("adamw_amsgrad", new AdamW().withAmsgrad(true));  // PyTorch's CUDA peer measures this one
         RULES.put("adamax", new Adamax());
         RULES.put("nadam", new NAdam());
         RULES.put("radam", new RAdam());
         RULES.put("adadelta", new Adadelta());
     }
 
-    static OptimizerRule of(String name) {
+    /** Every name, in the order above. */
+    public static List<String> names() {
+        return List.copyOf(RULES.keySet());
+    }
+
+    public static OptimizerRule of(String name) {
         OptimizerRule r = RULES.get(name);
         if (r == null) {
             throw new IllegalArgumentException("rule: got \"" + name + "\", expected one of " + RULES.keySet());

@@ -1,0 +1,245 @@
+package dev.fusedstep.bench.gpu;
+
+import dev.fusedstep.DType;
+import dev.fusedstep.Tensor;
+import dev.fusedstep.bench.Layout;
+import dev.fusedstep.init.Init;
+import dev.fusedstep.init.RandomStream;
+import dev.fusedstep.internal.cuda.DeviceInit;
+import dev.fusedstep.internal.cuda.DeviceLayouts;
+import dev.fusedstep.internal.cuda.DeviceOps;
+import dev.fusedstep.internal.cuda.TensorTable;
+import dev.fusedstep.optim.Optimizer;
+import dev.fusedstep.optim.OptimizerRule;
+import dev.fusedstep.optim.Param;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The device side of the cases: each method returns a {@link GpuCase.Setup} that builds random
+ * tensors in the case's arena and a step that only queues work. Optimizer steps go through the
+ * public {@link Optimizer} (CUDA tensors make it step on the device); the loss scaler and the
+ * clipping pass are the library's device ops (DeviceOps) feeding {@link Optimizer#stepOnDevice}
+ * with device pointers, so no step waits for the host. Runs only where there is a GPU.
+ */
+final class Workloads {
+    private Workloads() {}
+
+    /** Name of the first parameter, whose step count and values the check reads. */
+    private static final String FIRST = "p0";
+
+    /** An optimizer over the set: its step is {@code opt.step()}. */
+    static GpuCase.Setup optimizer(OptimizerRule rule, Layout layout, String tensors) {
+        return ctx -> OptimizerWorkload.build(ctx, rule, layout, tensors, null);
+    }
+
+    /**
+     * A loss-scaled step as PyTorch's GradScaler does it: the found-inf flag zeroed, an inf check
+     * over the gradients times 1/scale (the infinity norm with its found-inf output; scale 1, so
+     * the work is PyTorch's case's), then the step reading 1/scale and the flag from device memory.
+     * The scale's growth/backoff update is not part of it (no device kernel for it is used here).
+     */
+    static GpuCase.Setup lossScaled(OptimizerRule rule, String tensors) {
+        return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
+            GradPass pass = new GradPass(ctx, grads);
+            MemorySegment invScale = ctx.deviceFloat(1f);
+            MemorySegment foundInf = ctx.allocate(Float.BYTES);
+            return () -> {
+                ctx.zeroFloatAsync(foundInf);
+                pass.norm(DeviceLayouts.NORM_INF, invScale, foundInf);
+                opt.stepOnDevice(invScale, foundInf);
+            };
+        });
+    }
+
+    /** clip_grad_norm_(max_norm 1) then the step: the L2 norm, the clip coefficient, the step scaled by it. */
+    static GpuCase.Setup clipped(OptimizerRule rule, String tensors) {
+        return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
+            GradPass pass = new GradPass(ctx, grads);
+            MemorySegment coefficient = ctx.allocate(Float.BYTES);
+            return () -> {
+                pass.norm(DeviceLayouts.NORM_L2, MemorySegment.NULL, MemorySegment.NULL);
+                DeviceOps.clipCoefficient(ctx.backend(), pass.total, 1.0, coefficient);
+                opt.stepOnDevice(coefficient, MemorySegment.NULL);
+            };
+        });
+    }
+
+    /**
+     * Loss-scaled and clipped: the L2 norm of the unscaled gradients (its found-inf output is the
+     * inf check), the clip coefficient, 1/scale times it, then the step reading that multiplier
+     * and the flag. One pass over the gradients before the step, no host synchronization.
+     */
+    static GpuCase.Setup lossScaledAndClipped(OptimizerRule rule, String tensors) {
+        return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
+            GradPass pass = new GradPass(ctx, grads);
+            MemorySegment invScale = ctx.deviceFloat(1f);
+            MemorySegment foundInf = ctx.allocate(Float.BYTES);
+            MemorySegment coefficient = ctx.allocate(Float.BYTES);
+            MemorySegment multiplier = ctx.allocate(Float.BYTES);
+            return () -> {
+                ctx.zeroFloatAsync(foundInf);
+                pass.norm(DeviceLayouts.NORM_L2, invScale, foundInf);
+                DeviceOps.clipCoefficient(ctx.backend(), pass.total, 1.0, coefficient);
+                DeviceOps.multiplyScalars(ctx.backend(), invScale, coefficient, multiplier);
+                opt.stepOnDevice(multiplier, foundInf);
+            };
+        });
+    }
+
+    /** normal_(0, 1) over one float32 tensor, queued through the library's kernel launcher (no wait). */
+    static GpuCase.Setup normalQueued(String tensors) {
+        return ctx -> InitWorkload.build(ctx, tensors, (t, step) -> DeviceInit.normal(ctx.backend(), t, 0, 7, step, 0f, 1f));
+    }
+
+    /** uniform_(0, 1) over one float32 tensor, queued (no wait). */
+    static GpuCase.Setup uniformQueued(String tensors) {
+        return ctx -> InitWorkload.build(ctx, tensors, (t, step) -> DeviceInit.uniform(ctx.backend(), t, 0, 7, step, 0f, 1f));
+    }
+
+    /** {@code Init.normal}, the public API: it waits for its kernel, so each step includes one host round trip. */
+    static GpuCase.Setup normalPublic(String tensors) {
+        return ctx -> InitWorkload.build(ctx, tensors, (t, step) -> Init.normal(t, RandomStream.of(7).withStream(step)));
+    }
+
+    /** Builds a step from an optimizer and the gradients; null means the plain {@code opt.step()}. */
+    private interface StepFactory {
+        Runnable create(Optimizer opt, List<Tensor> grads);
+    }
+
+    /** The norm of every gradient (two launches) into a device double, with the scratch it needs. */
+    private static final class GradPass {
+        private final DeviceContext ctx;
+        private final TensorTable rows;
+        private final MemorySegment partials;
+        final MemorySegment total;
+
+        GradPass(DeviceContext ctx, List<Tensor> grads) {
+            this.ctx = ctx;
+            List<MemorySegment[]> pointers = new ArrayList<>();
+            long[] numel = new long[grads.size()];
+            for (int i = 0; i < grads.size(); i++) {
+                pointers.add(new MemorySegment[] {grads.get(i).segment()});
+                numel[i] = grads.get(i).numel();
+            }
+            rows = TensorTable.build(ctx.arena(), pointers, numel);
+            partials = ctx.allocate(Math.max(1, rows.totalChunks()) * Double.BYTES);
+            total = ctx.allocate(Double.BYTES);
+        }
+
+        void norm(int kind, MemorySegment scale, MemorySegment foundInf) {
+            DeviceOps.norm(ctx.backend(), rows, kind, 2.0, scale, partials, total, foundInf);
+        }
+    }
+
+    /** An optimizer over random parameters and gradients, and the step the case times. */
+    private static final class OptimizerWorkload implements GpuCase.Workload {
+        private final Optimizer opt;
+        private final Runnable step;
+        private final DeviceContext ctx;
+        /** What the check reads: the first parameter, or its float32 master copy under master weights. */
+        private final Tensor watched;
+
+        private OptimizerWorkload(Optimizer opt, Runnable step, DeviceContext ctx, Tensor watched) {
+            this.opt = opt;
+            this.step = step;
+            this.ctx = ctx;
+            this.watched = watched;
+        }
+
+        static OptimizerWorkload build(DeviceContext ctx, OptimizerRule rule, Layout layout, String tensors,
+                StepFactory factory) {
+            List<long[]> shapes = TensorSets.shapes(tensors);
+            List<Tensor> ps = ctx.randomTensors(layout.paramDtype(), shapes);
+            List<Tensor> gs = ctx.randomTensors(layout.paramDtype(), shapes);
+            List<Param> params = new ArrayList<>(ps.size());
+            for (int i = 0; i < ps.size(); i++) {
+                params.add(Param.of("p" + i, ps.get(i), gs.get(i)));
+            }
+            Optimizer opt = Optimizer.builder().group(rule, layout.precision(), params).build();
+            try {
+                Runnable step = factory == null ? opt::step : factory.create(opt, gs);
+                Tensor watched = layout.precision().float32Master() ? opt.masterWeights(FIRST) : ps.get(0);
+                return new OptimizerWorkload(opt, step, ctx, watched);
+            } catch (RuntimeException e) {
+                opt.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void step() {
+            step.run();
+        }
+
+        /** Every step taken (none skipped by a found-inf flag), and finite values in the first parameter. */
+        @Override
+        public String check(int steps) {
+            long taken = opt.scalarState(FIRST).step();
+            if (taken != steps) {
+                return "step count " + taken + " after " + steps + " steps, expected " + steps + " (steps skipped?)";
+            }
+            return finiteHead(ctx, watched, FIRST);
+        }
+
+        @Override
+        public void close() {
+            opt.close();
+        }
+    }
+
+    /** An initializer step over one float32 tensor; each step draws from the next Philox stream. */
+    private static final class InitWorkload implements GpuCase.Workload {
+        private interface Fill {
+            void run(Tensor t, long step);
+        }
+
+        private final DeviceContext ctx;
+        private final Tensor target;
+        private final Fill fill;
+        private long calls;
+
+        private InitWorkload(DeviceContext ctx, Tensor target, Fill fill) {
+            this.ctx = ctx;
+            this.target = target;
+            this.fill = fill;
+        }
+
+        static InitWorkload build(DeviceContext ctx, String tensors, Fill fill) {
+            List<long[]> shapes = TensorSets.shapes(tensors);
+            if (shapes.size() != 1) {
+                throw new IllegalArgumentException("tensors: got " + tensors + ", expected a set of one tensor");
+            }
+            // starts as random data too, so a fill that writes nothing is caught by the check below
+            return new InitWorkload(ctx, ctx.randomTensors(DType.F32, shapes).get(0), fill);
+        }
+
+        @Override
+        public void step() {
+            fill.run(target, calls++);
+        }
+
+        @Override
+        public String check(int steps) {
+            return finiteHead(ctx, target, "output");
+        }
+    }
+
+    /** Null if the first 64 floats of {@code t} are finite and not all equal, else what is wrong. */
+    private static String finiteHead(DeviceContext ctx, Tensor t, String what) {
+        if (t.dtype() != DType.F32) {
+            return null;  // only float32 values are read back here
+        }
+        int n = (int) Math.min(64, t.numel());
+        float[] head = ctx.headFloats(t.segment(), n);
+        boolean allEqual = true;
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(head[i])) {
+                return what + "[" + i + "] = " + head[i] + ", expected finite values";
+            }
+            allEqual &= head[i] == head[0];
+        }
+        return n > 1 && allEqual ? what + ": the first " + n + " values all equal " + head[0] : null;
+    }
+}
