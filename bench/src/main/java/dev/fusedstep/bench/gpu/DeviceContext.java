@@ -70,16 +70,6 @@ final class DeviceContext {
         return arena.allocateBytes(bytes);
     }
 
-    /** A device float holding {@code value} (written before this returns). */
-    MemorySegment deviceFloat(float value) {
-        MemorySegment d = arena.allocateBytes(Float.BYTES);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocateFrom(ValueLayout.JAVA_FLOAT, value);
-            backend.copyAndWait(d, host, Float.BYTES, CudaRuntime.cudaMemcpyHostToDevice);
-        }
-        return d;
-    }
-
     /** The first {@code count} floats of float32 device memory at {@code devicePtr} (waits for queued work). */
     float[] headFloats(MemorySegment devicePtr, int count) {
         try (Arena a = Arena.ofConfined()) {
@@ -96,10 +86,5 @@ final class DeviceContext {
             backend.copyAndWait(host, devicePtr, count, CudaRuntime.cudaMemcpyDeviceToHost);
             return host.toArray(ValueLayout.JAVA_BYTE);
         }
-    }
-
-    /** Queues a memset of 4 bytes to 0 on the backend's stream (a found-inf flag, per step). */
-    void zeroFloatAsync(MemorySegment devicePtr) {
-        Cuda.memsetAsync(devicePtr, 0, Float.BYTES, backend.stream());
     }
 }

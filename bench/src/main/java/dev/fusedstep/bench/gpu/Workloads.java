@@ -2,7 +2,9 @@ package dev.fusedstep.bench.gpu;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
+import dev.fusedstep.amp.GradScaler;
 import dev.fusedstep.bench.Layout;
+import dev.fusedstep.clip.GradClipping;
 import dev.fusedstep.init.Init;
 import dev.fusedstep.init.RandomStream;
 import dev.fusedstep.internal.cuda.DeviceInit;
@@ -19,9 +21,10 @@ import java.util.List;
 /**
  * The device side of the cases: each method returns a {@link GpuCase.Setup} that builds random
  * tensors in the case's arena and a step that only queues work. Optimizer steps go through the
- * public {@link Optimizer} (CUDA tensors make it step on the device); the loss scaler and the
- * clipping pass are the library's device ops (DeviceOps) feeding {@link Optimizer#stepOnDevice}
- * with device pointers, so no step waits for the host. Runs only where there is a GPU.
+ * public {@link Optimizer} (CUDA tensors make it step on the device), the loss-scaled ones through
+ * the public {@link GradScaler#queueStep}; the clip-only case chains the library's device ops
+ * (DeviceOps) into {@link Optimizer#stepOnDevice}, since the public clipGradNorm returns the norm
+ * and so waits. No step waits for the host. Runs only where there is a GPU.
  */
 final class Workloads {
     private Workloads() {}
@@ -35,21 +38,15 @@ final class Workloads {
     }
 
     /**
-     * A loss-scaled step as PyTorch's GradScaler does it: the found-inf flag zeroed, an inf check
-     * over the gradients times 1/scale (the infinity norm with its found-inf output; scale 1, so
-     * the work is PyTorch's case's), then the step reading 1/scale and the flag from device memory.
-     * The scale's growth/backoff update is not part of it (no device kernel for it is used here).
+     * A loss-scaled step through the public {@link GradScaler#queueStep(Optimizer)}: found-inf
+     * zeroed, the read-only norm pass over every gradient (its found-inf output is the inf check),
+     * 1/scale, the step reading the multiplier and the flag from device memory, the scale update;
+     * all queued, no host synchronization.
      */
     static GpuCase.Setup lossScaled(OptimizerRule rule, String tensors) {
         return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
-            GradPass pass = new GradPass(ctx, grads);
-            MemorySegment invScale = ctx.deviceFloat(1f);
-            MemorySegment foundInf = ctx.allocate(Float.BYTES);
-            return () -> {
-                ctx.zeroFloatAsync(foundInf);
-                pass.norm(DeviceLayouts.NORM_INF, invScale, foundInf);
-                opt.stepOnDevice(invScale, foundInf);
-            };
+            GradScaler scaler = new GradScaler();
+            return () -> scaler.queueStep(opt);
         });
     }
 
@@ -67,24 +64,14 @@ final class Workloads {
     }
 
     /**
-     * Loss-scaled and clipped: the L2 norm of the unscaled gradients (its found-inf output is the
-     * inf check), the clip coefficient, 1/scale times it, then the step reading that multiplier
-     * and the flag. One pass over the gradients before the step, no host synchronization.
+     * Loss-scaled and clipped through the public {@link GradScaler#queueStep(Optimizer, double, double)}:
+     * one read-only L2 norm pass (found-inf and the unscaled norm), the clip coefficient times
+     * 1/scale, the step reading that multiplier and the flag, the scale update; no host synchronization.
      */
     static GpuCase.Setup lossScaledAndClipped(OptimizerRule rule, String tensors) {
         return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
-            GradPass pass = new GradPass(ctx, grads);
-            MemorySegment invScale = ctx.deviceFloat(1f);
-            MemorySegment foundInf = ctx.allocate(Float.BYTES);
-            MemorySegment coefficient = ctx.allocate(Float.BYTES);
-            MemorySegment multiplier = ctx.allocate(Float.BYTES);
-            return () -> {
-                ctx.zeroFloatAsync(foundInf);
-                pass.norm(DeviceLayouts.NORM_L2, invScale, foundInf);
-                DeviceOps.clipCoefficient(ctx.backend(), pass.total, 1.0, coefficient);
-                DeviceOps.multiplyScalars(ctx.backend(), invScale, coefficient, multiplier);
-                opt.stepOnDevice(multiplier, foundInf);
-            };
+            GradScaler scaler = new GradScaler();
+            return () -> scaler.queueStep(opt, 1.0, GradClipping.L2);
         });
     }
 
