@@ -2,7 +2,6 @@ package dev.fusedstep.bench.gpu;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
-import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.internal.cuda.CudaBackend;
 import dev.fusedstep.internal.cuda.DeviceArena;
