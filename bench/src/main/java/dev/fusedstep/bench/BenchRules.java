@@ -11,6 +11,7 @@ import dev.fusedstep.optim.RAdam;
 import dev.fusedstep.optim.RMSprop;
 import dev.fusedstep.optim.SGD;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +46,11 @@ final class BenchRules {
             throw new IllegalArgumentException("rule: got \"" + name + "\", expected one of " + RULES.keySet());
         }
         return r;
+    }
+
+    /** Every rule name, in the order of {@code OptimizerBench}'s {@code rule} param. */
+    static List<String> names() {
+        return List.copyOf(RULES.keySet());
     }
 
     /** Bytes one step moves per parameter under {@code layout}. */
