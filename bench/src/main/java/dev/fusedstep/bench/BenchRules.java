@@ -55,6 +55,11 @@ public final class BenchRules {
         return r;
     }
 
+    /** Every rule name, in the order of {@code OptimizerBench}'s {@code rule} param. */
+    static List<String> names() {
+        return List.copyOf(RULES.keySet());
+    }
+
     /** Bytes one step moves per parameter under {@code layout}. */
     static int bytesPerParam(String name, String layout) {
         return Layout.of(layout).bytesPerParam(of(name).stateNames().size());

@@ -37,6 +37,20 @@ public enum Layout {
         return precision;
     }
 
+    /** The dtype the optimizer keeps its states in: float32 (f32, master_bf16) or the half type. */
+    public DType stateDtype() {
+        return switch (this) {
+            case F32, MASTER_BF16 -> DType.F32;
+            case BF16, F32_BF16_STATES -> DType.BF16;
+            case F16 -> DType.F16;
+        };
+    }
+
+    /** Bytes of one state element ({@link #stateDtype()}). */
+    public int stateBytes() {
+        return stateDtype().byteSize();
+    }
+
     /** The name used in {@code @Param} and reports, e.g. {@code master_bf16}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

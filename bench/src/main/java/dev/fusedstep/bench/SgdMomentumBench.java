@@ -1,10 +1,7 @@
 package dev.fusedstep.bench;
 
-import dev.fusedstep.DType;
 import dev.fusedstep.optim.Optimizer;
 import dev.fusedstep.optim.SGD;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,7 +10,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -45,47 +41,11 @@ public class SgdMomentumBench {
         return new SGD().withLr(LR).withMomentum(MOMENTUM);
     }
 
-    /** The parameter count; the plain loop depends on this alone, so it runs for one layout (its own: float32). */
-    @State(Scope.Benchmark)
-    public static class Size {
-        @Param({"4096", "65536", "1048576", "16777216", "67108864"})
-        public int size;
-    }
-
-    /** The caller's param and grad in the benchmark's {@link Layout}. */
-    @State(Scope.Benchmark)
-    public static class Data {
-        @Param({"f32", "bf16", "f16", "master_bf16", "f32_bf16_states"})
-        public String layout;
-
-        Layout lay;
-        int size;
-        Arena arena;
-        MemorySegment param;
-        MemorySegment grad;
-
-        @Setup(Level.Trial)
-        public void setup(Size s) {
-            lay = Layout.of(layout);
-            size = s.size;
-            arena = Arena.ofShared();
-            param = Buffers.of(arena, size, lay.paramDtype(), Buffers.PARAM);
-            grad = Buffers.of(arena, size, lay.paramDtype(), Buffers.GRAD);
-            Buffers.fill(param, lay.paramDtype(), 1, -1f, 1f);
-            Buffers.fill(grad, lay.paramDtype(), 2, -1f, 1f);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            arena.close();
-        }
-    }
-
-    /** Base of the library variants: one optimizer over {@link Data}'s buffers. */
+    /** Base of the library variants: one optimizer over {@link Caller.Data}'s buffers. */
     public abstract static class LibraryVariant {
         Optimizer opt;
 
-        void open(Data d, boolean vectorized, int threads) {
+        void open(Caller.Data d, boolean vectorized, int threads) {
             opt = Library.optimizer(rule(), d.lay, d.param, d.grad, vectorized, threads);
         }
 
@@ -98,7 +58,7 @@ public class SgdMomentumBench {
     @State(Scope.Benchmark)
     public static class Scalar extends LibraryVariant {
         @Setup(Level.Trial)
-        public void setup(Data d) {
+        public void setup(Caller.Data d) {
             open(d, false, 1);
         }
     }
@@ -106,7 +66,7 @@ public class SgdMomentumBench {
     @State(Scope.Benchmark)
     public static class Vector1 extends LibraryVariant {
         @Setup(Level.Trial)
-        public void setup(Data d) {
+        public void setup(Caller.Data d) {
             open(d, true, 1);
         }
     }
@@ -114,7 +74,7 @@ public class SgdMomentumBench {
     @State(Scope.Benchmark)
     public static class VectorAll extends LibraryVariant {
         @Setup(Level.Trial)
-        public void setup(Data d) {
+        public void setup(Caller.Data d) {
             open(d, true, Library.allThreads());
         }
     }
@@ -125,36 +85,19 @@ public class SgdMomentumBench {
         long step;
 
         @Setup(Level.Trial)
-        public void setup(Size d) {
+        public void setup(Caller.Size d) {
             p = Buffers.array(d.size, 1, -1f, 1f);
             g = Buffers.array(d.size, 2, -1f, 1f);
             buf = new float[d.size];
         }
     }
 
-    /** The probe's own momentum (and master) buffers, placed where the Optimizer places its own. */
+    /** The probe over state (and master) buffers of its own, placed where the Optimizer places its own. */
     @State(Scope.Benchmark)
-    public static class ProbeState {
-        Arena arena;
-        MemorySegment master;
-        MemorySegment buf;
-
+    public static class ProbeState extends Caller.OwnBuffersProbe {
         @Setup(Level.Trial)
-        public void setup(Data d) {
-            arena = Arena.ofShared();
-            switch (d.lay) {
-                case F32 -> buf = Buffers.floats(arena, d.size, Buffers.STATE0);
-                case BF16, F16, F32_BF16_STATES -> buf = Buffers.of(arena, d.size, DType.BF16, Buffers.STATE0);
-                case MASTER_BF16 -> {
-                    master = Buffers.floats(arena, d.size, Buffers.MASTER);
-                    buf = Buffers.floats(arena, d.size, Buffers.MASTER_STATE0);
-                }
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            arena.close();
+        public void setup(Caller.Data d) {
+            open(d, STATES);
         }
     }
 
@@ -179,12 +122,7 @@ public class SgdMomentumBench {
     }
 
     @Benchmark
-    public void probe(Data d, ProbeState s) {
-        switch (d.lay) {
-            case F32 -> Probes.sgdMomentum(d.param, d.grad, s.buf, d.size);
-            case BF16, F16 -> Probes.sgdHalf(d.param, d.grad, s.buf, d.size);
-            case MASTER_BF16 -> Probes.sgdMaster(d.param, d.grad, s.master, s.buf, d.size);
-            case F32_BF16_STATES -> Probes.sgdHalfStates(d.param, d.grad, s.buf, d.size);
-        }
+    public void probe(ProbeState s) {
+        s.step.run();
     }
 }
