@@ -42,7 +42,7 @@ public final class BenchRules {
         RULES.put("adadelta", new Adadelta());
     }
 
-    /** Every name, in the order above. */
+    /** Every rule name, in the order above (that of {@code OptimizerBench}'s {@code rule} param). */
     public static List<String> names() {
         return List.copyOf(RULES.keySet());
     }
@@ -53,11 +53,6 @@ public final class BenchRules {
             throw new IllegalArgumentException("rule: got \"" + name + "\", expected one of " + RULES.keySet());
         }
         return r;
-    }
-
-    /** Every rule name, in the order of {@code OptimizerBench}'s {@code rule} param. */
-    static List<String> names() {
-        return List.copyOf(RULES.keySet());
     }
 
     /** Bytes one step moves per parameter under {@code layout}. */
