@@ -4,7 +4,7 @@ import dev.fusedstep.DType;
 import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.MlpKernels;
 import dev.fusedstep.linalg.Gemm;
 import dev.fusedstep.linalg.Transpose;

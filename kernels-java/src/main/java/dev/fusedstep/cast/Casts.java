@@ -6,7 +6,7 @@ import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CastKernel;
 import dev.fusedstep.internal.cpu.CpuBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -6,7 +6,7 @@ import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.internal.cpu.CastKernel;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.DeviceOps;
 import dev.fusedstep.internal.cuda.TensorTable;
 import java.lang.foreign.MemorySegment;

@@ -3,7 +3,7 @@ package dev.fusedstep.clip;
 import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.DeviceOps;
 import dev.fusedstep.internal.cuda.TensorTable;
 import java.lang.foreign.MemorySegment;

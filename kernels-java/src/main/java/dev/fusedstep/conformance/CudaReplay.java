@@ -3,7 +3,7 @@ package dev.fusedstep.conformance;
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.DeviceOptimizerGroup;
 import dev.fusedstep.optim.OptimizerRule;
 import dev.fusedstep.optim.ScalarState;

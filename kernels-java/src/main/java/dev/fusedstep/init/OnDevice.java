@@ -3,7 +3,7 @@ package dev.fusedstep.init;
 import dev.fusedstep.Device;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import java.lang.foreign.Arena;
 import java.util.function.Consumer;
 

@@ -9,7 +9,7 @@ import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.internal.cpu.CastKernel;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.DeviceInit;
 import dev.fusedstep.internal.cuda.DeviceOps;
 import dev.fusedstep.internal.cuda.DeviceOptimizerGroup;

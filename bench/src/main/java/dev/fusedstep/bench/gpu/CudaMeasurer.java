@@ -5,7 +5,7 @@ import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.internal.cuda.DeviceArena;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.internal.cuda.DeviceInit;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;

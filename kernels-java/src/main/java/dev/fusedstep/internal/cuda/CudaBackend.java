@@ -1,6 +1,7 @@
 package dev.fusedstep.internal.cuda;
 
 import dev.fusedstep.Device;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaDeviceInfo;
 import dev.fusedstep.bindings.CudaProbe;

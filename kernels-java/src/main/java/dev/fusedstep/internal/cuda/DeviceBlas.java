@@ -3,6 +3,7 @@ package dev.fusedstep.internal.cuda;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.bindings.Cublas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;

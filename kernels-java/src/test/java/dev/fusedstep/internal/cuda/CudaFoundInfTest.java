@@ -7,6 +7,7 @@ import static dev.fusedstep.internal.cuda.GpuTests.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.optim.AdamW;
 import dev.fusedstep.optim.FusedStep;

@@ -6,6 +6,7 @@ import static dev.fusedstep.internal.cuda.HostEmulationLayoutsTest.fill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.amp.GradScaler;
 import dev.fusedstep.clip.GradClipping;

@@ -6,6 +6,7 @@ import static dev.fusedstep.internal.cuda.GpuTests.gaussian;
 import static dev.fusedstep.internal.cuda.GpuTests.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.optim.Adam;
 import dev.fusedstep.optim.FusedStep;

@@ -3,6 +3,7 @@ package dev.fusedstep.internal.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.init.FanMode;
 import dev.fusedstep.init.Init;

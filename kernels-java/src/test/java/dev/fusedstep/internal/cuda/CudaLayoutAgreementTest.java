@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Device;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.internal.cuda.HostEmulationLayoutsTest.Layout;
 import dev.fusedstep.optim.AdamW;

@@ -7,6 +7,7 @@ import static dev.fusedstep.internal.cuda.GpuTests.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.clip.GradClipping;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.fusedstep.DType;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.cast.Casts;
 import java.lang.foreign.Arena;

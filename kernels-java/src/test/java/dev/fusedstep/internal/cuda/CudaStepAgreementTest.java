@@ -1,5 +1,6 @@
 package dev.fusedstep.internal.cuda;
 
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.optim.AllRules;
 
 import static dev.fusedstep.internal.cuda.GpuTests.assertSameBits;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Device;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import java.util.Random;
 

@@ -1,8 +1,5 @@
-package dev.fusedstep.internal.cuda;
+package dev.fusedstep;
 
-import dev.fusedstep.DType;
-import dev.fusedstep.Device;
-import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import java.lang.foreign.Arena;

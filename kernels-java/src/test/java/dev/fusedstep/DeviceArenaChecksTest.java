@@ -1,11 +1,8 @@
-package dev.fusedstep.internal.cuda;
+package dev.fusedstep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.fusedstep.DType;
-import dev.fusedstep.Device;
-import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.CudaRuntime;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
