@@ -62,9 +62,9 @@ public final class Optimizer implements AutoCloseable {
     private final Arena arena;
     private final WorkerPool.Task chunkTask = this::runChunk;
     /**
-     * False when a caller's buffer is confined to its thread, or when all parameters together
-     * are too few to be worth splitting ({@link CpuBackend#MIN_PARALLEL_ELEMENTS}): steps then
-     * run on the caller's thread alone.
+     * False when a caller's buffer is confined to its thread, or when a step of all parameters
+     * together is too little work to be worth splitting ({@link CpuBackend#worthSplitting}):
+     * steps then run on the caller's thread alone.
      */
     private final boolean parallel;
 
@@ -112,11 +112,16 @@ public final class Optimizer implements AutoCloseable {
             ownsBackend = false;
         }
 
-        long elements = 0;
-        for (Param p : all) {
-            elements += p.param().numel();
+        double oneThreadNanos = 0;
+        for (int i = 0; i < n; i++) {
+            Param p = all.get(i);
+            Precision precision = b.groups.get(owner.get(i)).precision;
+            boolean half = p.param().dtype() != DType.F32 || p.grad().dtype() != DType.F32
+                    || precision.stateDtypeFor(p.param().dtype()) != DType.F32;
+            oneThreadNanos += p.param().numel()
+                    * OptimizerKernel.nanosPerElement(groups.get(owner.get(i)).rule(), half, backend.vectorized());
         }
-        parallel = TensorChecks.shareable(backend.pool(), buffers) && elements >= CpuBackend.MIN_PARALLEL_ELEMENTS;
+        parallel = TensorChecks.shareable(backend.pool(), buffers) && CpuBackend.worthSplitting(oneThreadNanos);
         arena = Arena.ofShared();
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];

@@ -84,8 +84,9 @@ class OptimizerTest {
 
     @Test
     void threadCountNeverChangesAResult() {
-        // Sizes cross chunk boundaries; several tensors share one pool.
-        int[] sizes = {0, 1, 16383, 16385, 50000};
+        // Sizes cross chunk boundaries; several tensors share one pool. Together they are enough
+        // work for even plain SGD to be split over the threads (CpuBackend.worthSplitting).
+        int[] sizes = {0, 1, 16383, 16385, 50000, 250_001};
         for (OptimizerRule rule : AllRules.everyConfiguration()) {
             List<float[]> reference = null;
             for (int threads : new int[] {1, 2, 3}) {
