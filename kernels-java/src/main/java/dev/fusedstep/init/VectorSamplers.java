@@ -5,6 +5,9 @@ import static dev.fusedstep.init.VectorPhilox.I;
 import static dev.fusedstep.init.VectorPhilox.WORDS;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -91,56 +94,52 @@ final class VectorSamplers {
 
     private static final ThreadLocal<Block> BLOCKS = ThreadLocal.withInitial(Block::new);
 
-    /** A pass over one block. */
-    private abstract static class Phase {
-        abstract void run(Block b);
+    /**
+     * The passes over a block, called through method handles read from an array: a handle that
+     * is not a constant is never inlined by C2, so each pass compiles on its own. Inlined
+     * together they pass C2's inlining node budget (it parses each Vector API call into many
+     * nodes before it intrinsifies them) and every vector between them is boxed: measured 5x
+     * slower for the uniform in a JVM that ran no other sampler, when its two passes were
+     * virtual calls on two classes (C2 inlines a call site that has seen two receiver classes).
+     */
+    private static final MethodHandle[] UNIFORM_PHASES = phases("philoxPhase", "uniformPhase");
+    private static final MethodHandle[] NORMAL_PHASES = phases("philoxPhase", "radiiPhase", "anglesPhase");
+
+    private static MethodHandle[] phases(String... names) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodType type = MethodType.methodType(void.class, Block.class);
+        MethodHandle[] out = new MethodHandle[names.length];
+        try {
+            for (int k = 0; k < names.length; k++) {
+                out[k] = lookup.findStatic(VectorSamplers.class, names[k], type);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+        return out;
     }
 
-    private static final Phase PHILOX = new Phase() {
-        @Override
-        void run(Block b) {
-            VectorPhilox.words(b.keys, b.stream, b.group, b.firsts, b.seconds, b.count);
-        }
-    };
+    private static void philoxPhase(Block b) {
+        VectorPhilox.words(b.keys, b.stream, b.group, b.firsts, b.seconds, b.count);
+    }
 
-    /**
-     * The passes, called through one call site that sees several classes, so that C2 calls them
-     * rather than inlining them into the block loop: inlined together they pass its inlining node
-     * budget (it parses each Vector API call into many nodes before it intrinsifies them), the
-     * rest is left as calls, and every vector between those calls is boxed (3x slower). Each pass
-     * alone compiles whole.
-     */
-    private static final Phase[] UNIFORM_PHASES = {
-        PHILOX,
-        new Phase() {
-            @Override
-            void run(Block b) {
-                uniforms(b.firsts, b.seconds, b.x, b.y, b.out, b.at, b.count);
-            }
-        },
-    };
+    private static void uniformPhase(Block b) {
+        uniforms(b.firsts, b.seconds, b.x, b.y, b.out, b.at, b.count);
+    }
 
-    private static final Phase[] NORMAL_PHASES = {
-        PHILOX,
-        new Phase() {
-            @Override
-            void run(Block b) {
-                radii(b.firsts, b.radii, b.count);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(Block b) {
-                angles(b.seconds, b.radii, b.x, b.y, b.out, b.at, b.count);
-            }
-        },
-    };
+    private static void radiiPhase(Block b) {
+        radii(b.firsts, b.radii, b.count);
+    }
+
+    private static void anglesPhase(Block b) {
+        angles(b.seconds, b.radii, b.x, b.y, b.out, b.at, b.count);
+    }
 
     /**
      * Runs {@code phases} over L1-sized blocks of whole Philox steps; the elements before the
      * first block boundary and after the last whole step go through the scalar {@code source}.
      */
-    private static void blocks(Phase[] phases, Samplers.ChunkSource source, long seed, long stream, float x, float y,
+    private static void blocks(MethodHandle[] phases, Samplers.ChunkSource source, long seed, long stream, float x, float y,
             long from, MemorySegment out, int len) {
         int head = head(from, len);
         int end = head + (len - head) / WORDS * WORDS;
@@ -155,8 +154,14 @@ final class VectorSamplers {
             b.at = at;
             b.count = Math.min(BLOCK, end - at);
             b.group = (from + at) >>> 2;
-            for (Phase phase : phases) {
-                phase.run(b);
+            for (MethodHandle phase : phases) {
+                try {
+                    phase.invokeExact(b);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new AssertionError(t); // the passes throw nothing checked
+                }
             }
         }
         b.out = null; // do not keep the tensor reachable from the thread
