@@ -3,7 +3,6 @@ package dev.fusedstep.internal.cpu;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
 import dev.fusedstep.DType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -102,102 +101,28 @@ public final class NormKernel {
     private static final class Vectorized {
         private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
 
-        /**
-         * Elements per block: a half gradient's block is widened into 16 KiB of scratch that stays
-         * in L1. Blocks of 1024 were measured 2x slower on BF16 at 16M (the widening pass stalls on
-         * memory between short sum passes); 4096 runs as fast as a loop that widens in registers.
-         */
-        private static final int BLOCK = 4096;
-        /** Elements per iteration of the block loops: two vectors. */
-        private static final int STEP = 2 * F.length();
-        /** Native, like the gradients beside it (a heap scratch makes the JDK's segment accesses virtual calls). */
-        private static final ThreadLocal<MemorySegment> SCRATCH =
-                ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(BLOCK * (long) Float.BYTES, 64));
-
-        /**
-         * Blocks of {@link #BLOCK} elements from {@code from}, each summed by {@link #squares},
-         * the block sums added in order, then the scalar tail: the order depends on {@code from}
-         * alone, so a chunk's partial has the same bits whoever computes it. Half blocks are
-         * widened (exactly) into scratch first, so a half gradient's partial is that of its
-         * float32 values, and the one sum loop only ever sees float32: a loop that loads every
-         * dtype itself was measured 5x slower on BF16 once it had run on F32 in the same JVM
-         * (C2 recompiled it with both paths and boxed the vectors).
-         */
         static double sumOfSquares(MemorySegment g, DType d, long from, long to) {
-            long end = from + (to - from) / STEP * STEP;
-            MemorySegment scratch = d == DType.F32 ? null : SCRATCH.get();
-            double sum = 0;
-            for (long at = from; at < end; at += BLOCK) {
-                long n = Math.min(BLOCK, end - at);
-                sum += d == DType.F32 ? squares(g, at * Float.BYTES, n) : squares(widen(g, d, at, n, scratch), 0, n);
+            DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
+            long i = from;
+            for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+                FloatVector x = VectorStorage.load(g, d, i);
+                DoubleVector a = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector b = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+                // A float squared is exact in double, so mul + add rounds once, as the scalar fma
+                // does: the same bits, and the add's shorter latency bounds this dependent chain.
+                lo = a.mul(a).add(lo);
+                hi = b.mul(b).add(hi);
             }
-            return scalarSumOfSquares(g, d, end, to, sum);
+            return scalarSumOfSquares(g, d, i, to, lo.add(hi).reduceLanes(VectorOperators.ADD));
         }
 
-        /** Max of |g| by the blocks of {@link #sumOfSquares}; a maximum is exact, so any order gives the same bits. */
         static float maxAbs(MemorySegment g, DType d, long from, long to) {
-            long end = from + (to - from) / STEP * STEP;
-            MemorySegment scratch = d == DType.F32 ? null : SCRATCH.get();
-            float max = 0f;
-            for (long at = from; at < end; at += BLOCK) {
-                long n = Math.min(BLOCK, end - at);
-                max = Math.max(max, d == DType.F32 ? maxAbs(g, at * Float.BYTES, n)
-                        : maxAbs(widen(g, d, at, n, scratch), 0, n));
+            FloatVector max = FloatVector.zero(F);
+            long i = from;
+            for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+                max = max.max(VectorStorage.load(g, d, i).abs());
             }
-            return scalarMaxAbs(g, d, end, to, max);
-        }
-
-        /** Elements {@code [at, at + n)} of half gradient {@code g} widened into {@code scratch} from byte 0. */
-        private static MemorySegment widen(MemorySegment g, DType d, long at, long n, MemorySegment scratch) {
-            if (d == DType.BF16) {
-                VectorCasts.bf16ToF32(g, at, scratch, 0, n);
-            } else {
-                VectorCasts.f16ToF32(g, at, scratch, 0, n);
-            }
-            return scratch;
-        }
-
-        /**
-         * Sum of squares of {@code n} float32 elements ({@code n} a multiple of {@link #STEP}) from
-         * byte {@code offset} of {@code s}, in four independent chains: two vectors per iteration,
-         * each widened into a low and a high half of doubles with an accumulator of its own. One
-         * chain per half (as before) left the loop bound by the add latency, not by loads. A float
-         * squared is exact in double, so fma(x, x, acc) rounds once, like the scalar loop's fma.
-         * The chains meet pairwise and their lanes are added in lane order ({@code reduceLanes}
-         * leaves its order to the implementation, which may change it between compilations).
-         */
-        private static double squares(MemorySegment s, long offset, long n) {
-            DoubleVector lo0 = DoubleVector.zero(D), hi0 = lo0, lo1 = lo0, hi1 = lo0;
-            long bytes = n * Float.BYTES, stride = F.vectorByteSize();
-            for (long o = offset; o < offset + bytes; o += 2 * stride) {
-                FloatVector x = FloatVector.fromMemorySegment(F, s, o, Lanes.LE);
-                FloatVector y = FloatVector.fromMemorySegment(F, s, o + stride, Lanes.LE);
-                DoubleVector xl = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector xh = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
-                DoubleVector yl = (DoubleVector) y.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector yh = (DoubleVector) y.convertShape(VectorOperators.F2D, D, 1);
-                lo0 = xl.fma(xl, lo0);
-                hi0 = xh.fma(xh, hi0);
-                lo1 = yl.fma(yl, lo1);
-                hi1 = yh.fma(yh, hi1);
-            }
-            DoubleVector v = lo0.add(hi0).add(lo1.add(hi1));
-            double sum = 0;
-            for (int k = 0; k < D.length(); k++) {
-                sum += v.lane(k);
-            }
-            return sum;
-        }
-
-        /** Max of |x| over {@code n} float32 elements from byte {@code offset} of {@code s}, two chains; NaN if any is. */
-        private static float maxAbs(MemorySegment s, long offset, long n) {
-            FloatVector max0 = FloatVector.zero(F), max1 = max0;
-            long bytes = n * Float.BYTES, stride = F.vectorByteSize();
-            for (long o = offset; o < offset + bytes; o += 2 * stride) {
-                max0 = max0.max(FloatVector.fromMemorySegment(F, s, o, Lanes.LE).abs());
-                max1 = max1.max(FloatVector.fromMemorySegment(F, s, o + stride, Lanes.LE).abs());
-            }
-            return max0.max(max1).reduceLanes(VectorOperators.MAX);
+            return scalarMaxAbs(g, d, i, to, max.reduceLanes(VectorOperators.MAX));
         }
 
         static long scale(MemorySegment g, DType d, float scale, long from, long to) {
