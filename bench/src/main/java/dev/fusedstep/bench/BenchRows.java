@@ -66,6 +66,7 @@ public final class BenchRows {
                 m -> Layout.F32.bytesPerParam(ND4J_RULE_STATES.get(m.params().get("rule"))), "nd4j"));
         KERNELS.put("CastsBench", new Kernel(m -> "cast", m -> CastsBench.bytesPerElement(m.layout()), null));
         KERNELS.put("NormBench", new Kernel(m -> "L2 norm", m -> NormBench.bytesPerElement(m.layout()), null));
+        KERNELS.put("InitBench", new Kernel(m -> "init", m -> InitBench.BYTES_PER_ELEMENT, null));
     }
 
     private static final List<String> VARIANT_ORDER =

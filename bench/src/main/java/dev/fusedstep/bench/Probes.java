@@ -285,6 +285,19 @@ final class Probes {
         return s;
     }
 
+    /** An initializer's traffic: write 4 bytes per element (a vector store of a constant), nothing read. */
+    static void fill(MemorySegment out, float value, long n) {
+        FloatVector v = FloatVector.broadcast(F, value);
+        long bound = F.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            v.intoMemorySegment(out, i * Float.BYTES, LE);
+        }
+        for (; i < n; i++) {
+            out.setAtIndex(E, i, value);
+        }
+    }
+
     /** STREAM copy {@code c = a} (8 bytes per element, write-allocate not counted). */
     static void copy(MemorySegment a, MemorySegment c, long n) {
         long bound = F.loopBound(n);

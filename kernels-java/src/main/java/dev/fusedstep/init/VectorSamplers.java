@@ -2,14 +2,16 @@ package dev.fusedstep.init;
 
 import static dev.fusedstep.init.VectorPhilox.ELEMENTS;
 import static dev.fusedstep.init.VectorPhilox.I;
-import static dev.fusedstep.init.VectorPhilox.words;
+import static dev.fusedstep.init.VectorPhilox.WORDS;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API twins of {@link Samplers}' formulas, lane-wise in the same order (fma exactly
  * where the scalar code calls {@code Math.fma}), so they give the same bits; elements before the
- * first whole Philox block and after the last whole vector go through the scalar source. They
- * write float32 values, little-endian, to {@code out} from byte 0. Loaded only when the Vector API
- * is in use.
+ * first whole Philox block and after the last whole {@link VectorPhilox#WORDS} step go through the
+ * scalar source. They write float32 values, little-endian, to {@code out} from byte 0. Loaded
+ * only when the Vector API is in use.
  */
 final class VectorSamplers {
     private VectorSamplers() {}
@@ -27,21 +29,15 @@ final class VectorSamplers {
     private static final VectorSpecies<Float> F = I.withLanes(float.class);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    // Indexes into two vectors (a, b) for selectFrom: the pairs' first words (radius), their
-    // second words (angle), and z0/z1 back into element order, first and second half.
-    private static final IntVector FIRSTS = IntVector.zero(I).addIndex(2);
-    private static final IntVector SECONDS = FIRSTS.add(1);
+    // Indexes into two vectors (a, b) for selectFrom: a0 b0 a1 b1 ..., the first half and the
+    // second: pairs' firsts and seconds, or z0 and z1, back into element order.
     private static final IntVector INTERLEAVE_LOW = IntVector.zero(I).addIndex(1).lanewise(VectorOperators.LSHR, 1)
             .add(IntVector.zero(I).addIndex(1).and(1).mul(ELEMENTS));
     private static final IntVector INTERLEAVE_HIGH = INTERLEAVE_LOW.add(ELEMENTS / 2);
 
-    /** Bounds {@code [head, end)} of the whole vectors after a scalar head up to the next Philox block. */
+    /** The elements before the next Philox block, which the scalar source computes. */
     private static int head(long from, int len) {
         return (int) Math.min(len, (-from) & 3);
-    }
-
-    private static int vectorEnd(int head, int len) {
-        return head + (len - head) / ELEMENTS * ELEMENTS;
     }
 
     /** Elements {@code [at, at + count)} of the call through the scalar source. */
@@ -55,21 +51,24 @@ final class VectorSamplers {
 
     static void uniform(Samplers.ChunkSource source, long seed, long stream, float a, float b, long from,
             MemorySegment out, int len) {
-        int head = head(from, len), end = vectorEnd(head, len);
-        scalar(source, from, out, 0, head);
-        float range = b - a;
-        LongVector m = VectorPhilox.multipliers(), step = VectorPhilox.counterStep();
-        IntVector key = VectorPhilox.key(seed), weyl = VectorPhilox.weyl();
-        FloatVector vRange = FloatVector.broadcast(F, range), vA = FloatVector.broadcast(F, a);
-        LongVector counter = VectorPhilox.counters((from + head) >>> 2, stream);
-        for (int at = head; at < end; at += ELEMENTS) {
-            IntVector w = words(counter, m, key, weyl);
-            counter = counter.add(step);
-            FloatVector v = unit(w).fma(vRange, vA);
-            v = v.blend(vA, v.compare(VectorOperators.GE, b));
-            v.intoMemorySegment(out, (long) at * 4, LE);
+        blocks(UNIFORM_PHASES, source, seed, stream, a, b, from, out, len);
+    }
+
+    /** The uniforms of elements {@code [at, at + count)} from the block's words, stored in element order. */
+    static void uniforms(int[] firsts, int[] seconds, float a, float b, MemorySegment out, int at, int count) {
+        FloatVector vRange = FloatVector.broadcast(F, b - a), vA = FloatVector.broadcast(F, a);
+        for (int i = 0; i < count; i += WORDS) {
+            IntVector f = IntVector.fromArray(I, firsts, i / 2), s = IntVector.fromArray(I, seconds, i / 2);
+            uniform(INTERLEAVE_LOW.selectFrom(f, s), vRange, vA, b).intoMemorySegment(out, (long) (at + i) * 4, LE);
+            uniform(INTERLEAVE_HIGH.selectFrom(f, s), vRange, vA, b)
+                    .intoMemorySegment(out, (long) (at + i + ELEMENTS) * 4, LE);
         }
-        scalar(source, from, out, end, len - end);
+    }
+
+    /** {@link Samplers#uniform}'s formula lane-wise: {@code fma(unit(w), b - a, a)}, {@code a} where it rounds up to {@code b}. */
+    private static FloatVector uniform(IntVector w, FloatVector vRange, FloatVector vA, float b) {
+        FloatVector v = unit(w).fma(vRange, vA);
+        return v.blend(vA, v.compare(VectorOperators.GE, b));
     }
 
     /** {@link Samplers#unit} lane-wise: {@code (w >>> 8) 2^-24}. */
@@ -77,110 +76,123 @@ final class VectorSamplers {
         return ((FloatVector) w.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
     }
 
-    /** Elements per block of {@link #normal}: its arrays stay in L1 from one phase to the next. */
-    private static final int NORMAL_BLOCK = 1024;
+    /** Elements per block: its arrays stay in L1 from one phase to the next. */
+    private static final int BLOCK = 1024;
 
-    /** One block of {@link #normal} as it goes through the phases; one per thread. */
-    private static final class NormalBlock {
-        final int[] words = new int[NORMAL_BLOCK];
-        final float[] radii = new float[NORMAL_BLOCK / 2];
-        long seed, stream, group;
-        float mean, std;
+    /** One block of a sampler as it goes through the phases; one per thread. */
+    private static final class Block {
+        final long[] keys = new long[VectorPhilox.KEYS];
+        final int[] firsts = new int[BLOCK / 2];
+        final int[] seconds = new int[BLOCK / 2];
+        final float[] radii = new float[BLOCK / 2];
+        long stream, group;
+        /** uniform: a and b; normal: mean and std. */
+        float x, y;
         MemorySegment out;
         int at, count;
     }
 
-    private static final ThreadLocal<NormalBlock> NORMAL_BLOCKS = ThreadLocal.withInitial(NormalBlock::new);
+    private static final ThreadLocal<Block> BLOCKS = ThreadLocal.withInitial(Block::new);
 
-    /** A pass of {@link #normal} over one block. */
-    private abstract static class Phase {
-        abstract void run(NormalBlock b);
+    /**
+     * The passes over a block, called through method handles read from an array: a handle that
+     * is not a constant is never inlined by C2, so each pass compiles on its own. Inlined
+     * together they pass C2's inlining node budget (it parses each Vector API call into many
+     * nodes before it intrinsifies them) and every vector between them is boxed: measured 5x
+     * slower for the uniform in a JVM that ran no other sampler, when its two passes were
+     * virtual calls on two classes (C2 inlines a call site that has seen two receiver classes).
+     */
+    private static final MethodHandle[] UNIFORM_PHASES = phases("philoxPhase", "uniformPhase");
+    private static final MethodHandle[] NORMAL_PHASES = phases("philoxPhase", "radiiPhase", "anglesPhase");
+
+    private static MethodHandle[] phases(String... names) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodType type = MethodType.methodType(void.class, Block.class);
+        MethodHandle[] out = new MethodHandle[names.length];
+        try {
+            for (int k = 0; k < names.length; k++) {
+                out[k] = lookup.findStatic(VectorSamplers.class, names[k], type);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    private static void philoxPhase(Block b) {
+        VectorPhilox.words(b.keys, b.stream, b.group, b.firsts, b.seconds, b.count);
+    }
+
+    private static void uniformPhase(Block b) {
+        uniforms(b.firsts, b.seconds, b.x, b.y, b.out, b.at, b.count);
+    }
+
+    private static void radiiPhase(Block b) {
+        radii(b.firsts, b.radii, b.count);
+    }
+
+    private static void anglesPhase(Block b) {
+        angles(b.seconds, b.radii, b.x, b.y, b.out, b.at, b.count);
     }
 
     /**
-     * The passes, called through one call site that sees three classes, so that C2 calls them
-     * rather than inlining them into the block loop: inlined together they pass its inlining node
-     * budget (it parses each Vector API call into many nodes before it intrinsifies them), the
-     * rest is left as calls, and every vector between those calls is boxed (3x slower). Each pass
-     * alone compiles whole.
+     * Runs {@code phases} over L1-sized blocks of whole Philox steps; the elements before the
+     * first block boundary and after the last whole step go through the scalar {@code source}.
      */
-    private static final Phase[] NORMAL_PHASES = {
-        new Phase() {
-            @Override
-            void run(NormalBlock b) {
-                philoxWords(b.seed, b.stream, b.group, b.words, b.count);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(NormalBlock b) {
-                radii(b.words, b.radii, b.count);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(NormalBlock b) {
-                angles(b.words, b.radii, b.mean, b.std, b.out, b.at, b.count);
-            }
-        },
-    };
-
-    /**
-     * {@link Samplers#pair} lane-wise. Two vectors of words hold {@code ELEMENTS} pairs (w0, w1);
-     * a two-vector permute gathers their first words, whose radii take one vector of logs, and
-     * their second words, whose angles take one remainder and one sine and cosine polynomial
-     * each; {@code sin2pi(t)} is {@code cos2pi}'s quadrant case {@code (q + 3) & 3} with the same
-     * remainder. Two more permutes put (z0, z1) back in element order. Three passes (Philox
-     * words, radii, angles and output) over L1-sized blocks, see {@link #NORMAL_PHASES}.
-     */
-    static void normal(Samplers.ChunkSource source, long seed, long stream, float mean, float std, long from,
-            MemorySegment out, int len) {
+    private static void blocks(MethodHandle[] phases, Samplers.ChunkSource source, long seed, long stream, float x, float y,
+            long from, MemorySegment out, int len) {
         int head = head(from, len);
-        int end = head + (len - head) / (2 * ELEMENTS) * (2 * ELEMENTS);
+        int end = head + (len - head) / WORDS * WORDS;
         scalar(source, from, out, 0, head);
-        NormalBlock b = NORMAL_BLOCKS.get();
-        b.seed = seed;
+        Block b = BLOCKS.get();
+        VectorPhilox.roundKeys(seed, b.keys);
         b.stream = stream;
-        b.mean = mean;
-        b.std = std;
+        b.x = x;
+        b.y = y;
         b.out = out;
-        for (int at = head; at < end; at += NORMAL_BLOCK) {
+        for (int at = head; at < end; at += BLOCK) {
             b.at = at;
-            b.count = Math.min(NORMAL_BLOCK, end - at);
+            b.count = Math.min(BLOCK, end - at);
             b.group = (from + at) >>> 2;
-            for (Phase phase : NORMAL_PHASES) {
-                phase.run(b);
+            for (MethodHandle phase : phases) {
+                try {
+                    phase.invokeExact(b);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new AssertionError(t); // the passes throw nothing checked
+                }
             }
         }
         b.out = null; // do not keep the tensor reachable from the thread
         scalar(source, from, out, end, len - end);
     }
 
-    /** The words of elements {@code 4 group ..} into {@code words[0..count)}, count a multiple of the vector width. */
-    static void philoxWords(long seed, long stream, long group, int[] words, int count) {
-        LongVector m = VectorPhilox.multipliers(), step = VectorPhilox.counterStep();
-        IntVector key = VectorPhilox.key(seed), weyl = VectorPhilox.weyl();
-        LongVector counter = VectorPhilox.counters(group, stream);
-        for (int at = 0; at < count; at += ELEMENTS) {
-            words(counter, m, key, weyl).intoArray(words, at);
-            counter = counter.add(step);
-        }
+    /**
+     * {@link Samplers#pair} lane-wise. A pair's first word gives its radius: a vector of them
+     * takes one vector of logs; its second word gives its angle: one remainder and one sine and
+     * cosine polynomial each; {@code sin2pi(t)} is {@code cos2pi}'s quadrant case
+     * {@code (q + 3) & 3} with the same remainder. Two permutes put (z0, z1) back in element
+     * order. Three passes (Philox words, radii, angles and output) over L1-sized blocks, see
+     * {@link #NORMAL_PHASES}.
+     */
+    static void normal(Samplers.ChunkSource source, long seed, long stream, float mean, float std, long from,
+            MemorySegment out, int len) {
+        blocks(NORMAL_PHASES, source, seed, stream, mean, std, from, out, len);
     }
 
-    /** The radius of pair {@code p} into {@code radii[p]}; count a multiple of two vectors. */
-    static void radii(int[] words, float[] radii, int count) {
-        for (int at = 0; at < count; at += 2 * ELEMENTS) {
-            IntVector firsts = FIRSTS.selectFrom(IntVector.fromArray(I, words, at), IntVector.fromArray(I, words, at + ELEMENTS));
-            radius(firsts).intoArray(radii, at / 2);
+    /** The radius of pair {@code p} into {@code radii[p]}; count (elements) a multiple of two vectors. */
+    static void radii(int[] firsts, float[] radii, int count) {
+        for (int p = 0; p < count / 2; p += ELEMENTS) {
+            radius(IntVector.fromArray(I, firsts, p)).intoArray(radii, p);
         }
     }
 
     /** {@code fma(r cos, std, mean)} and {@code fma(r sin, std, mean)} of each pair, stored in element order. */
-    static void angles(int[] words, float[] radii, float mean, float std, MemorySegment out, int at, int count) {
+    static void angles(int[] seconds, float[] radii, float mean, float std, MemorySegment out, int at, int count) {
         FloatVector vStd = FloatVector.broadcast(F, std), vMean = FloatVector.broadcast(F, mean);
         for (int i = 0; i < count; i += 2 * ELEMENTS) {
-            IntVector turns = SECONDS.selectFrom(IntVector.fromArray(I, words, i), IntVector.fromArray(I, words, i + ELEMENTS))
-                    .lanewise(VectorOperators.LSHR, 8);
+            IntVector turns = IntVector.fromArray(I, seconds, i / 2).lanewise(VectorOperators.LSHR, 8);
             IntVector q = turns.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
             FloatVector f = ((FloatVector) turns.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
                     .mul(0x1p-24f);

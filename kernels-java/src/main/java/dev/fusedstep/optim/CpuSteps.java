@@ -42,9 +42,9 @@ final class CpuSteps implements StepEngine {
     private final Arena arena;
     private final WorkerPool.Task chunkTask = this::runChunk;
     /**
-     * False when a caller's buffer is confined to its thread, or when all parameters together
-     * are too few to be worth splitting ({@link CpuBackend#MIN_PARALLEL_ELEMENTS}): steps then
-     * run on the caller's thread alone.
+     * False when a caller's buffer is confined to its thread, or when a step of all parameters
+     * together is too little work to be worth splitting ({@link CpuBackend#worthSplitting}):
+     * steps then run on the caller's thread alone.
      */
     private final boolean parallel;
 
@@ -72,11 +72,16 @@ final class CpuSteps implements StepEngine {
             ownsBackend = false;
         }
 
-        long elements = 0;
-        for (Param p : params) {
-            elements += p.param().numel();
+        double oneThreadNanos = 0;
+        for (int i = 0; i < n; i++) {
+            Param p = params[i];
+            Precision precision = groups.get(groupOf[i]).precision();
+            boolean half = p.param().dtype() != DType.F32 || p.grad().dtype() != DType.F32
+                    || precision.stateDtypeFor(p.param().dtype()) != DType.F32;
+            oneThreadNanos += p.param().numel()
+                    * OptimizerKernel.nanosPerElement(groups.get(groupOf[i]).rule(), half, backend.vectorized());
         }
-        parallel = TensorChecks.shareable(backend.pool(), buffers) && elements >= CpuBackend.MIN_PARALLEL_ELEMENTS;
+        parallel = TensorChecks.shareable(backend.pool(), buffers) && CpuBackend.worthSplitting(oneThreadNanos);
         arena = Arena.ofShared();
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];

@@ -155,24 +155,26 @@ class VectorSamplersTest {
             }
         }
 
-        /** The vector Philox words of many counters are the scalar blocks, in element order. */
+        /** The vector Philox words of many counters are the scalar blocks: words 0 and 2 in firsts, 1 and 3 in seconds. */
         static void philoxWordsInElementOrder() {
             long[] seeds = {0, -1, 0x299f31d0_a4093822L, 42};
             long[] streams = {0, -1, 0x03707344_13198a2eL, 7};
             long[] groups = {0, 1, 0xFFFF_FFFFL - 1, 0x85a308d3_243f6a88L, -3};
-            int[] got = new int[LANES];
+            int count = 2 * VectorPhilox.WORDS; // two steps: the counter advances between them
+            int[] firsts = new int[count / 2];
+            int[] seconds = new int[count / 2];
+            long[] keys = new long[VectorPhilox.KEYS];
             int[] block = new int[4];
             for (long seed : seeds) {
+                VectorPhilox.roundKeys(seed, keys);
                 for (long stream : streams) {
                     for (long group : groups) {
-                        var m = VectorPhilox.multipliers();
-                        IntVector w = VectorPhilox.words(VectorPhilox.counters(group, stream), m,
-                            VectorPhilox.key(seed), VectorPhilox.weyl());
-                    w.intoArray(got, 0);
-                        for (int g = 0; g < VectorPhilox.GROUPS; g++) {
+                        VectorPhilox.words(keys, stream, group, firsts, seconds, count);
+                        for (int g = 0; g < count / 4; g++) {
                             Philox4x32.group(seed, stream, group + g, block);
+                            int[] got = {firsts[2 * g], seconds[2 * g], firsts[2 * g + 1], seconds[2 * g + 1]};
                             for (int j = 0; j < 4; j++) {
-                                assertEquals(block[j], got[4 * g + j], "seed " + seed + " stream " + stream + " group "
+                                assertEquals(block[j], got[j], "seed " + seed + " stream " + stream + " group "
                                         + (group + g) + " word " + j);
                             }
                         }

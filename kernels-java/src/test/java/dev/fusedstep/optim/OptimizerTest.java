@@ -84,8 +84,9 @@ class OptimizerTest {
 
     @Test
     void threadCountNeverChangesAResult() {
-        // Sizes cross chunk boundaries; several tensors share one pool.
-        int[] sizes = {0, 1, 16383, 16385, 50000};
+        // Sizes cross chunk boundaries; several tensors share one pool. Together they are enough
+        // work for even plain SGD to be split over the threads (CpuBackend.worthSplitting).
+        int[] sizes = {0, 1, 16383, 16385, 50000, 250_001};
         for (OptimizerRule rule : AllRules.everyConfiguration()) {
             List<float[]> reference = null;
             for (int threads : new int[] {1, 2, 3}) {
@@ -164,7 +165,11 @@ class OptimizerTest {
                 .group(new AdamW(), Param.of("w", Tensor.of(p), Tensor.of(g)))
                 .group(new AdamW().withWeightDecay(0), Param.of("b", Tensor.of(random(10, 3)), Tensor.of(random(10, 4))))
                 .build()) {
-            opt.step();
+            // Warm up past the first compilations: a deoptimization re-allocates the objects C2
+            // had scalar-replaced, on this thread, which is the JIT's doing, not the step's.
+            for (int s = 0; s < 100; s++) {
+                opt.step();
+            }
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
             for (int s = 0; s < 200; s++) {

@@ -23,6 +23,24 @@ public final class CpuBackend implements AutoCloseable {
      */
     public static final long MIN_PARALLEL_ELEMENTS = 2L * CHUNK;
 
+    /**
+     * The least estimated one-thread time of a step, in nanoseconds, that is split over the
+     * workers ({@link #worthSplitting}). Splitting costs a hand-over to the workers and a wait for
+     * the last chunk, and chunks claimed by whichever thread comes first move between the cores'
+     * caches from one step to the next; measured here as a few microseconds, so a step must be
+     * worth about twice that before two threads finish it sooner than one.
+     */
+    public static final double MIN_PARALLEL_NANOS = 12_000;
+
+    /**
+     * Whether a pass estimated at {@code oneThreadNanos} on one thread (e.g. elements times
+     * {@link OptimizerKernel#nanosPerElement}) is worth splitting over the workers: cheap rules
+     * on small models stay on the caller's thread, expensive ones split as soon as it pays.
+     */
+    public static boolean worthSplitting(double oneThreadNanos) {
+        return oneThreadNanos >= MIN_PARALLEL_NANOS;
+    }
+
     private static final class Shared {
         static final CpuBackend INSTANCE = new CpuBackend(VectorizationProvider.getInstance().vectorized(), defaultThreads());
     }

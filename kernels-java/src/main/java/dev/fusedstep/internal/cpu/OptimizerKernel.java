@@ -59,6 +59,36 @@ public abstract class OptimizerKernel {
         };
     }
 
+    /**
+     * What one element of {@code rule}'s step costs one thread with its buffers in cache, in
+     * nanoseconds: the Vector API loop over float32 storage as measured on the reference machine
+     * (Zen 4, AVX-512, JDK 25; bench/README.md, "One thread or all"). Half-precision storage is
+     * staged through float32 blocks and costs {@link #STAGING_NANOS} more; the scalar loops cost
+     * {@link #SCALAR_FACTOR} times as much. Only {@link CpuBackend#worthSplitting} reads it, so a
+     * rough figure does: what matters is how cheap a rule is next to the cost of splitting.
+     */
+    public static double nanosPerElement(OptimizerRule rule, boolean halfStorage, boolean vectorized) {
+        double f32 = switch (rule) {
+            case SGD r -> r.momentum() == 0 ? 0.05 : r.nesterov() ? 0.10 : 0.085;
+            case Adagrad r -> 0.155;
+            case RMSprop r -> r.centered() || r.momentum() != 0 ? 0.20 : 0.15;
+            case Adam r -> r.amsgrad() ? 0.28 : 0.19;
+            case AdamW r -> r.amsgrad() ? 0.28 : 0.19;
+            case Adamax r -> 0.17;
+            case NAdam r -> 0.28;
+            case RAdam r -> 0.26;
+            case Adadelta r -> 0.28;
+        };
+        double perElement = halfStorage ? f32 + STAGING_NANOS : f32;
+        return vectorized ? perElement : perElement * SCALAR_FACTOR;
+    }
+
+    /** The extra cost per element of staging half-precision buffers (0.3-0.8 ns measured for AdamW). */
+    static final double STAGING_NANOS = 0.3;
+
+    /** The scalar loops against the vector loops (8-16x measured). */
+    static final double SCALAR_FACTOR = 8;
+
     /** Number of state buffers the loops take, in the rule's {@code stateNames()} order. */
     public abstract int stateCount();
 
