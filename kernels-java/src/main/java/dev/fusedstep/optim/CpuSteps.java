@@ -20,7 +20,7 @@ import java.util.List;
  * {@link #step} allocates nothing and checks, before writing anything, that every caller's buffer
  * is still open.
  */
-final class CpuSteps implements StepEngine {
+final class CpuSteps extends StepEngine {
 
     private final Param[] params;
     private final int[] groupOf;
@@ -28,9 +28,6 @@ final class CpuSteps implements StepEngine {
     private final MemorySegment[] paramSegs;
     private final MemorySegment[] gradSegs;
     private final StepTarget[] targets;
-    private final Tensor[][] stateTensors;
-    /** Float32 master copies of half-precision parameters (null entries elsewhere). */
-    private final Tensor[] masters;
     private final Precision[] precisions;
     private final ScalarState[] scalarStates;
     private final float[][] scalars;
@@ -55,6 +52,7 @@ final class CpuSteps implements StepEngine {
      */
     CpuSteps(List<ParamGroup> groups, Param[] params, int[] groupOf, List<TensorChecks.Buffer> buffers,
             Boolean vectorized, Integer threads) {
+        super(params.length);
         this.params = params;
         this.groupOf = groupOf;
         int n = params.length;
@@ -86,8 +84,6 @@ final class CpuSteps implements StepEngine {
         paramSegs = new MemorySegment[n];
         gradSegs = new MemorySegment[n];
         targets = new StepTarget[n];
-        stateTensors = new Tensor[n][];
-        masters = new Tensor[n];
         precisions = new Precision[n];
         scalarStates = new ScalarState[n];
         scalars = new float[n][OptimizerKernel.SCALAR_SLOTS];
@@ -184,16 +180,6 @@ final class CpuSteps implements StepEngine {
     private void runChunk(int c) {
         int i = chunkParam[c];
         backend.update(groupKernels[groupOf[i]], scalars[i], targets[i], chunkFrom[c], chunkTo[c]);
-    }
-
-    @Override
-    public Tensor[] states(int param) {
-        return stateTensors[param];
-    }
-
-    @Override
-    public Tensor master(int param) {
-        return masters[param];
     }
 
     @Override

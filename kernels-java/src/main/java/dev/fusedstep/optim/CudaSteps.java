@@ -29,15 +29,13 @@ import java.util.List;
  * per group (the CPU keeps one per parameter; they are equal because every parameter of a group
  * steps together); reading it ({@link #scalarState}) waits for the queued steps.
  */
-final class CudaSteps implements StepEngine {
+final class CudaSteps extends StepEngine {
 
     private final CudaBackend backend;
     private final DeviceArena arena;
     private final Arena hostArena;
     private final DeviceOptimizerGroup[] deviceGroups;
     private final int[] groupOf;
-    private final Tensor[][] stateTensors;
-    private final Tensor[] masters;
     /** A device float the step reads its gradient multiplier from, when it is not 1. */
     private final MemorySegment gradScaleSlot;
     /** Host source of that copy; the runtime reads pageable memory before memcpyAsync returns. */
@@ -45,13 +43,12 @@ final class CudaSteps implements StepEngine {
     private boolean open = true;
 
     CudaSteps(Device device, List<ParamGroup> groups, Param[] params, int[] groupOf) {
+        super(params.length);
         this.groupOf = groupOf;
         this.backend = CudaBackend.shared(device.index());
         this.arena = new DeviceArena(device.index());
         this.hostArena = Arena.ofShared();
         int n = params.length;
-        stateTensors = new Tensor[n][];
-        masters = new Tensor[n];
         deviceGroups = new DeviceOptimizerGroup[groups.size()];
         try {
             for (int i = 0; i < n; i++) {
@@ -136,20 +133,6 @@ final class CudaSteps implements StepEngine {
         for (DeviceOptimizerGroup group : deviceGroups) {
             group.step(gradMultiplier, foundInf);
         }
-    }
-
-    CudaBackend backend() {
-        return backend;
-    }
-
-    @Override
-    public Tensor[] states(int param) {
-        return stateTensors[param];
-    }
-
-    @Override
-    public Tensor master(int param) {
-        return masters[param];
     }
 
     @Override

@@ -7,33 +7,47 @@ import dev.fusedstep.Tensor;
  * device ({@link CudaSteps}). The optimizer validates, names and groups the parameters; an engine
  * owns the state buffers and the step. Parameters are addressed by their index in group order.
  */
-interface StepEngine extends AutoCloseable {
+abstract class StepEngine implements AutoCloseable {
+
+    /** Each parameter's state buffers, in its rule's {@code stateNames()} order: the engine fills them. */
+    final Tensor[][] stateTensors;
+    /** Float32 master copies of half-precision parameters (null entries elsewhere): the engine fills them. */
+    final Tensor[] masters;
+
+    StepEngine(int params) {
+        stateTensors = new Tensor[params][];
+        masters = new Tensor[params];
+    }
 
     /** One step of every parameter, each gradient multiplied by {@code gradScale} inside the kernel. */
-    void step(float gradScale);
+    abstract void step(float gradScale);
 
     /** The state buffers of parameter {@code param}, in its rule's {@code stateNames()} order. */
-    Tensor[] states(int param);
+    final Tensor[] states(int param) {
+        return stateTensors[param];
+    }
 
     /** The float32 master copy of parameter {@code param}, or null when its group keeps none. */
-    Tensor master(int param);
+    final Tensor master(int param) {
+        return masters[param];
+    }
 
     /** Parameter {@code param}'s step count and mu_product after the steps taken so far. */
-    ScalarState scalarState(int param);
+    abstract ScalarState scalarState(int param);
 
     /** Sets parameter {@code param}'s step count and mu_product (a checkpoint load). */
-    void restoreScalarState(int param, ScalarState saved);
+    abstract void restoreScalarState(int param, ScalarState saved);
 
     /**
      * Checks that group {@code group} can take {@code rule} from the next step on, and prepares
      * for it; throws, changing nothing, when it cannot.
      */
-    void ruleChanging(int group, OptimizerRule rule);
+    abstract void ruleChanging(int group, OptimizerRule rule);
 
     /** Whether the state buffers are still allocated. */
-    boolean isOpen();
+    abstract boolean isOpen();
 
     /** Frees the state buffers (idempotent). */
     @Override
-    void close();
+    public abstract void close();
 }
