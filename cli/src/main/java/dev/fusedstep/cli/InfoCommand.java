@@ -1,5 +1,7 @@
 package dev.fusedstep.cli;
 
+import dev.fusedstep.bindings.Cublas;
+import dev.fusedstep.bindings.CudaDeviceInfo;
 import dev.fusedstep.internal.cuda.CudaBackend;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.vectorization.VectorizationProvider;
@@ -30,8 +32,36 @@ final class InfoCommand {
         out.println("Worker threads: " + threads
                 + (System.getProperty("fusedstep.threads") == null ? " (all CPUs; -Dfusedstep.threads=N to change)"
                         : " (-Dfusedstep.threads)"));
-        out.println("GPU backend:    " + gpuLine(CudaBackend.availability()));
+        CudaBackend.Availability gpu = CudaBackend.availability();
+        out.println("GPU backend:    " + gpuLine(gpu));
+        if (gpu.available()) {
+            for (int d = 0; d < gpu.probe().deviceCount(); d++) {
+                out.println("GPU " + d + ":          " + deviceLine(d));
+            }
+        }
+        out.println("cuBLAS:         " + cublasLine());
         return 0;
+    }
+
+    /** The device's name, architecture, SMs, memory and L2, or why they could not be read. */
+    private static String deviceLine(int ordinal) {
+        try {
+            return CudaDeviceInfo.query(ordinal).describe();
+        } catch (RuntimeException e) {
+            return "could not be queried: " + e.getMessage();
+        }
+    }
+
+    /** cuBLAS's version where the library loads (it needs no GPU to say so), else why not. */
+    static String cublasLine() {
+        if (!Cublas.library().isLoaded()) {
+            return "unavailable: " + Cublas.library().missingReason().orElse("not loaded");
+        }
+        try {
+            return Cublas.version() + " (" + Cublas.library().location().orElse("loaded") + ")";
+        } catch (RuntimeException e) {
+            return "loaded, but its version could not be read: " + e.getMessage();
+        }
     }
 
     /**

@@ -42,10 +42,11 @@ class MainTest {
     void infoReportsJavaVectorThreadsAndGpu() {
         Result r = run("info");
         assertEquals(0, r.code(), r.err());
-        for (String line : new String[] {"Java:", "Vector API:", "Worker threads:", "GPU backend:"}) {
+        for (String line : new String[] {"Java:", "Vector API:", "Worker threads:", "GPU backend:", "cuBLAS:"}) {
             assertTrue(r.out().contains("\n" + line), "missing '" + line + "' in:\n" + r.out());
         }
         assertTrue(r.out().contains("Java:           " + Runtime.version()), r.out());
+        assertTrue(r.out().contains("cuBLAS:         " + InfoCommand.cublasLine()), r.out());
     }
 
     @Test
