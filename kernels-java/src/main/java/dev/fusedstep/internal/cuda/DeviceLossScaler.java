@@ -107,7 +107,7 @@ public final class DeviceLossScaler {
      * and the gradient multiplier {@code (float) (1.0 / scale)}: {@code GradScaler.step(opt)}'s unscale.
      */
     public void queueUnscale(List<TensorTable> grads) {
-        queueUnscale(grads, 0, GradClipping.L2);
+        queue(grads, 0, GradClipping.L2);  // max_norm 0: no clipping (the public overload requires > 0)
     }
 
     /**
