@@ -90,21 +90,30 @@ public final class DeviceArena implements AutoCloseable {
             return;
         }
         Cuda.setDevice(deviceOf(src, dst).index());
-        MemorySegment s = src.segment(), d = dst.segment();
-        if (kind == CudaRuntime.cudaMemcpyHostToDevice && !s.isNative()) {
+        copyBytes(dst.segment(), src.segment(), bytes, kind);
+    }
+
+    /**
+     * {@code cudaMemcpy} of {@code bytes} from {@code src} to {@code dst} on the current device,
+     * a heap-backed host side staged through native memory (the runtime reads only native
+     * memory); returns when the copy is done. For callers that copy parts of tensors (a
+     * checkpoint's chunks); {@link #copy} checks whole tensors first.
+     */
+    public static void copyBytes(MemorySegment dst, MemorySegment src, long bytes, int kind) {
+        if (kind == CudaRuntime.cudaMemcpyHostToDevice && !src.isNative()) {
             try (Arena staging = Arena.ofConfined()) {
                 MemorySegment n = staging.allocate(bytes, 16);
-                MemorySegment.copy(s, 0, n, 0, bytes);
-                Cuda.memcpy(d, n, bytes, kind);
+                MemorySegment.copy(src, 0, n, 0, bytes);
+                Cuda.memcpy(dst, n, bytes, kind);
             }
-        } else if (kind == CudaRuntime.cudaMemcpyDeviceToHost && !d.isNative()) {
+        } else if (kind == CudaRuntime.cudaMemcpyDeviceToHost && !dst.isNative()) {
             try (Arena staging = Arena.ofConfined()) {
                 MemorySegment n = staging.allocate(bytes, 16);
-                Cuda.memcpy(n, s, bytes, kind);
-                MemorySegment.copy(n, 0, d, 0, bytes);
+                Cuda.memcpy(n, src, bytes, kind);
+                MemorySegment.copy(n, 0, dst, 0, bytes);
             }
         } else {
-            Cuda.memcpy(d, s, bytes, kind);
+            Cuda.memcpy(dst, src, bytes, kind);
         }
     }
 

@@ -39,11 +39,7 @@ public enum Layout {
 
     /** The dtype the optimizer keeps its states in: float32 (f32, master_bf16) or the half type. */
     public DType stateDtype() {
-        return switch (this) {
-            case F32, MASTER_BF16 -> DType.F32;
-            case BF16, F32_BF16_STATES -> DType.BF16;
-            case F16 -> DType.F16;
-        };
+        return precision.stateDtypeFor(paramDtype);
     }
 
     /** Bytes of one state element ({@link #stateDtype()}). */

@@ -53,7 +53,7 @@ final class CudaMlpOps implements MlpOps {
 
     @Override
     public void copyIn(float[] values, Tensor t) {
-        DeviceArena.copy(Tensor.of(values.clone(), t.shape()), t);
+        DeviceArena.copy(Tensor.of(values, t.shape()), t);  // waits, and stages the heap array itself
     }
 
     @Override
@@ -80,8 +80,7 @@ final class CudaMlpOps implements MlpOps {
 
     /** {@code sums[1, cols] = ones[1, rows] m[rows, cols]}: the ones column read as a row. */
     static void columnSumsByGemm(Tensor onesColumn, Tensor m, Tensor sums) {
-        Tensor onesRow = Tensor.of(onesColumn.segment(), DType.F32, onesColumn.device(), 1, onesColumn.numel());
-        Gemm.gemm(Transpose.N, Transpose.N, 1f, onesRow, m, 0f, asRow(sums));
+        Gemm.gemm(Transpose.N, Transpose.N, 1f, asRow(onesColumn), m, 0f, asRow(sums));
     }
 
     @Override

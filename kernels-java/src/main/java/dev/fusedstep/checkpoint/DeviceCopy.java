@@ -1,10 +1,10 @@
 package dev.fusedstep.checkpoint;
 
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -26,16 +26,8 @@ final class DeviceCopy implements HostTransfer {
             CudaBackend.shared(ordinal).synchronize();
         }
         Cuda.setDevice(ordinal);
-        MemorySegment from = MemorySegment.ofAddress(source.segment().address() + offset);
-        if (chunk.isNative()) {
-            Cuda.memcpy(chunk, from, chunk.byteSize(), CudaRuntime.cudaMemcpyDeviceToHost);
-            return;
-        }
-        try (Arena staging = Arena.ofConfined()) {
-            MemorySegment n = staging.allocate(chunk.byteSize(), 16);
-            Cuda.memcpy(n, from, chunk.byteSize(), CudaRuntime.cudaMemcpyDeviceToHost);
-            MemorySegment.copy(n, 0, chunk, 0, chunk.byteSize());
-        }
+        DeviceArena.copyBytes(chunk, MemorySegment.ofAddress(source.segment().address() + offset), chunk.byteSize(),
+                CudaRuntime.cudaMemcpyDeviceToHost);
     }
 
     @Override
@@ -44,15 +36,7 @@ final class DeviceCopy implements HostTransfer {
             CudaBackend.shared(ordinal).synchronize();  // no queued step may still write the target
         }
         Cuda.setDevice(ordinal);
-        MemorySegment to = MemorySegment.ofAddress(target.segment().address() + offset);
-        if (chunk.isNative()) {
-            Cuda.memcpy(to, chunk, chunk.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
-            return;
-        }
-        try (Arena staging = Arena.ofConfined()) {
-            MemorySegment n = staging.allocate(chunk.byteSize(), 16);
-            MemorySegment.copy(chunk, 0, n, 0, chunk.byteSize());
-            Cuda.memcpy(to, n, chunk.byteSize(), CudaRuntime.cudaMemcpyHostToDevice);
-        }
+        DeviceArena.copyBytes(MemorySegment.ofAddress(target.segment().address() + offset), chunk, chunk.byteSize(),
+                CudaRuntime.cudaMemcpyHostToDevice);
     }
 }

@@ -207,7 +207,7 @@ public final class GradClipping {
         }
         Device device = TensorChecks.requireOneDevice(names, grads.toArray(Tensor[]::new));
         for (int i = 0; i < grads.size(); i++) {
-            TensorChecks.requireUsableAnywhere(names[i], grads.get(i), DType.F32, DType.BF16, DType.F16);
+            TensorChecks.requireUsableOn(names[i], grads.get(i), device, names[0], DType.F32, DType.BF16, DType.F16);
             if (written) {
                 TensorChecks.requireWritable(names[i], grads.get(i));
             }

@@ -39,8 +39,7 @@ public final class TensorChecks {
     public static void requireUsableOn(String name, Tensor t, Device device, String like, DType... allowed) {
         requireDtype(name, t, allowed);
         if (!t.device().equals(device)) {
-            throw new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected " + device
-                    + " like " + like + " (every tensor of one call on one device; copy with DeviceArena.copy)");
+            throw onAnotherDevice(name, t, device, like);
         }
         if (device.equals(Device.CPU)) {
             requireAlive(name, t.segment());
@@ -74,17 +73,15 @@ public final class TensorChecks {
                 device = t.device();
                 first = names[i];
             } else if (!t.device().equals(device)) {
-                throw new IllegalArgumentException(names[i] + ": got a tensor on " + t.device() + ", expected " + device
-                        + " like " + first + " (every tensor of one call on one device; DeviceArena.copy moves tensors)");
+                throw onAnotherDevice(names[i], t, device, first);
             }
         }
         return device == null ? Device.CPU : device;
     }
 
-    /** A tensor of one of the {@code allowed} dtypes, its memory open; its device checked by {@link #requireOneDevice}. */
-    public static void requireUsableAnywhere(String name, Tensor t, DType... allowed) {
-        requireDtype(name, t, allowed);
-        requireAlive(name, t.segment());
+    private static IllegalArgumentException onAnotherDevice(String name, Tensor t, Device device, String like) {
+        return new IllegalArgumentException(name + ": got a tensor on " + t.device() + ", expected " + device
+                + " like " + like + " (every tensor of one call on one device; DeviceArena.copy moves tensors)");
     }
 
 

@@ -65,15 +65,9 @@ public final class Gemm {
             throw new IllegalArgumentException("beta: got " + beta + ", expected a finite float");
         }
         Device device = a == null ? Device.CPU : a.device();
-        if (device.kind() == Device.Kind.CUDA) {
-            TensorChecks.requireUsableOn("a", a, device, "a", DType.F32);
-            TensorChecks.requireUsableOn("b", b, device, "a", DType.F32);
-            TensorChecks.requireUsableOn("c", c, device, "a", DType.F32);
-        } else {
-            TensorChecks.requireUsable("a", a, DType.F32);
-            TensorChecks.requireUsable("b", b, DType.F32);
-            TensorChecks.requireUsable("c", c, DType.F32);
-        }
+        TensorChecks.requireUsableOn("a", a, device, "a", DType.F32);
+        TensorChecks.requireUsableOn("b", b, device, "a", DType.F32);
+        TensorChecks.requireUsableOn("c", c, device, "a", DType.F32);
         requireMatrix("a", a);
         requireMatrix("b", b);
         requireMatrix("c", c);

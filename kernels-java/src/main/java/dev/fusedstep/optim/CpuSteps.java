@@ -3,6 +3,7 @@ package dev.fusedstep.optim;
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.cast.Casts;
+import dev.fusedstep.init.Init;
 import dev.fusedstep.internal.TensorChecks;
 import dev.fusedstep.internal.cpu.CpuBackend;
 import dev.fusedstep.internal.cpu.OptimizerKernel;
@@ -116,7 +117,7 @@ final class CpuSteps extends StepEngine {
                 stateTensors[i][s] = Tensor.of(seg, stateType, p.param().shape());
                 float init = rule.initialStateValue(names.get(s));
                 if (init != 0f) {
-                    fill(stateTensors[i][s], init);
+                    Init.constant(stateTensors[i][s], init);
                 }
                 stateSegs[s] = seg;
             }
@@ -217,16 +218,6 @@ final class CpuSteps extends StepEngine {
         }
         if (ownsBackend) {
             backend.close();
-        }
-    }
-
-    private static void fill(Tensor t, float value) {
-        try (Arena scratch = Arena.ofConfined()) {
-            Tensor one = Tensor.allocate(scratch, DType.F32, t.numel());
-            for (long e = 0; e < t.numel(); e++) {
-                one.setFloat(e, value);
-            }
-            Casts.convert(one, t);
         }
     }
 

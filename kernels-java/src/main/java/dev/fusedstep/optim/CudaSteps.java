@@ -4,16 +4,14 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.fusedstep.DType;
 import dev.fusedstep.Device;
+import dev.fusedstep.DeviceArena;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.bindings.Cuda;
 import dev.fusedstep.bindings.CudaRuntime;
-import dev.fusedstep.internal.cpu.CastKernel;
+import dev.fusedstep.cast.Casts;
+import dev.fusedstep.init.Init;
 import dev.fusedstep.internal.cuda.CudaBackend;
-import dev.fusedstep.DeviceArena;
-import dev.fusedstep.internal.cuda.DeviceInit;
-import dev.fusedstep.internal.cuda.DeviceOps;
 import dev.fusedstep.internal.cuda.DeviceOptimizerGroup;
-import dev.fusedstep.internal.cuda.TensorTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -57,7 +55,7 @@ final class CudaSteps extends StepEngine {
                 Precision precision = group.precision();
                 if (precision.float32Master()) {
                     masters[i] = arena.allocate(DType.F32, p.param().shape());
-                    castOnDevice(p.param(), masters[i]);
+                    Casts.convert(p.param(), masters[i]);
                 }
                 DType stateType = precision.stateDtypeFor(p.param().dtype());
                 List<String> names = group.rule().stateNames();
@@ -66,7 +64,7 @@ final class CudaSteps extends StepEngine {
                     Tensor t = arena.allocate(stateType, p.param().shape());
                     float init = group.rule().initialStateValue(names.get(s));
                     if (init != 0f) {
-                        DeviceInit.constant(backend, t, init);
+                        Init.constant(t, init);
                     }
                     stateTensors[i][s] = t;
                 }
@@ -75,10 +73,7 @@ final class CudaSteps extends StepEngine {
                 deviceGroups[g] = createGroup(groups.get(g), params, g);
             }
             gradScaleSlot = arena.allocateBytes(Float.BYTES);
-            gradScaleHost = hostArena.allocate(JAVA_FLOAT);
-            // The casts and fills above ran on the backend's stream; the caller's next use of its
-            // own tensors may be on another stream.
-            backend.synchronize();
+            gradScaleHost = hostArena.allocate(JAVA_FLOAT);  // the casts and fills above have waited for their kernels
         } catch (RuntimeException e) {
             arena.close();
             hostArena.close();
@@ -95,14 +90,6 @@ final class CudaSteps extends StepEngine {
             }
         }
         return DeviceOptimizerGroup.create(backend, arena, group.rule(), group.precision(), rows, null);
-    }
-
-    /** {@code dst} (F32) = {@code src} widened, on the device. */
-    private void castOnDevice(Tensor src, Tensor dst) {
-        CastKernel kind = src.dtype() == DType.BF16 ? CastKernel.BF16_TO_F32 : CastKernel.F16_TO_F32;
-        TensorTable rows = TensorTable.build(arena, List.<MemorySegment[]>of(new MemorySegment[] {src.segment(), dst.segment()}),
-                new long[] {src.numel()});
-        DeviceOps.cast(backend, rows, kind);
     }
 
     @Override

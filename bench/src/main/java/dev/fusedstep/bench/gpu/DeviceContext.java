@@ -77,13 +77,4 @@ final class DeviceContext {
             return host.toArray(ValueLayout.JAVA_FLOAT);
         }
     }
-
-    /** The first {@code count} bytes at {@code devicePtr} (waits for queued work). */
-    byte[] headBytes(MemorySegment devicePtr, int count) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(count, 16);
-            backend.copyAndWait(host, devicePtr, count, CudaRuntime.cudaMemcpyDeviceToHost);
-            return host.toArray(ValueLayout.JAVA_BYTE);
-        }
-    }
 }

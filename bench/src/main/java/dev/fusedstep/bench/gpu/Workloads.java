@@ -53,11 +53,14 @@ final class Workloads {
     /** clip_grad_norm_(max_norm 1) then the step: the L2 norm, the clip coefficient, the step scaled by it. */
     static GpuCase.Setup clipped(OptimizerRule rule, String tensors) {
         return ctx -> OptimizerWorkload.build(ctx, rule, Layout.F32, tensors, (opt, grads) -> {
-            GradPass pass = new GradPass(ctx, grads);
+            TensorTable rows = TensorTable.of(ctx.arena(), grads);
+            MemorySegment partials = ctx.allocate(Math.max(1, rows.totalChunks()) * Double.BYTES);
+            MemorySegment total = ctx.allocate(Double.BYTES);
             MemorySegment coefficient = ctx.allocate(Float.BYTES);
             return () -> {
-                pass.norm(DeviceLayouts.NORM_L2, MemorySegment.NULL, MemorySegment.NULL);
-                DeviceOps.clipCoefficient(ctx.backend(), pass.total, 1.0, coefficient);
+                DeviceOps.norm(ctx.backend(), rows, DeviceLayouts.NORM_L2, 2.0, MemorySegment.NULL, partials, total,
+                        MemorySegment.NULL);
+                DeviceOps.clipCoefficient(ctx.backend(), total, 1.0, coefficient);
                 opt.stepOnDevice(coefficient, MemorySegment.NULL);
             };
         });
@@ -93,31 +96,6 @@ final class Workloads {
     /** Builds a step from an optimizer and the gradients; null means the plain {@code opt.step()}. */
     private interface StepFactory {
         Runnable create(Optimizer opt, List<Tensor> grads);
-    }
-
-    /** The norm of every gradient (two launches) into a device double, with the scratch it needs. */
-    private static final class GradPass {
-        private final DeviceContext ctx;
-        private final TensorTable rows;
-        private final MemorySegment partials;
-        final MemorySegment total;
-
-        GradPass(DeviceContext ctx, List<Tensor> grads) {
-            this.ctx = ctx;
-            List<MemorySegment[]> pointers = new ArrayList<>();
-            long[] numel = new long[grads.size()];
-            for (int i = 0; i < grads.size(); i++) {
-                pointers.add(new MemorySegment[] {grads.get(i).segment()});
-                numel[i] = grads.get(i).numel();
-            }
-            rows = TensorTable.build(ctx.arena(), pointers, numel);
-            partials = ctx.allocate(Math.max(1, rows.totalChunks()) * Double.BYTES);
-            total = ctx.allocate(Double.BYTES);
-        }
-
-        void norm(int kind, MemorySegment scale, MemorySegment foundInf) {
-            DeviceOps.norm(ctx.backend(), rows, kind, 2.0, scale, partials, total, foundInf);
-        }
     }
 
     /** An optimizer over random parameters and gradients, and the step the case times. */

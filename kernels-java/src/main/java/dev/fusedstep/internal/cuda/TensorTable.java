@@ -40,21 +40,13 @@ public final class TensorTable {
      * {@code numel[r]} its element count.
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel) {
-        return build(arena, pointers, numel, null, null);
+        return build(arena, pointers, numel, null, null, null);
     }
 
     /**
-     * As {@link #build(DeviceArena, List, long[])}, with each row's storage dtype ({@code dtypes[r]},
-     * null for all F32) and parameter index ({@code indices[r]}, null for all 0).
-     */
-    public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
-            int[] indices) {
-        return build(arena, pointers, numel, dtypes, null, indices);
-    }
-
-    /**
-     * As {@link #build(DeviceArena, List, long[], DType[], int[])}, with each step row's state
-     * storage ({@code stateDtypes[r]}, null for all F32).
+     * As {@link #build(DeviceArena, List, long[])}, with each row's storage dtype ({@code dtypes[r]}),
+     * a step row's state storage ({@code stateDtypes[r]}), null for all F32, and parameter index
+     * ({@code indices[r]}, null for all 0).
      */
     public static TensorTable build(DeviceArena arena, List<MemorySegment[]> pointers, long[] numel, DType[] dtypes,
             DType[] stateDtypes, int[] indices) {
@@ -77,7 +69,7 @@ public final class TensorTable {
         List<MemorySegment[]> pointers = tensors.stream().map(t -> new MemorySegment[] {t.segment()}).toList();
         long[] numel = tensors.stream().mapToLong(Tensor::numel).toArray();
         DType[] dtypes = tensors.stream().map(Tensor::dtype).toArray(DType[]::new);
-        return build(arena, pointers, numel, dtypes, null);
+        return build(arena, pointers, numel, dtypes, null, null);
     }
 
     /**
