@@ -105,6 +105,16 @@ final class AdamKernel extends OptimizerKernel {
         Vectorized.update(this, s, b, n);
     }
 
+    /** AdamW's mixed-precision layout in one pass (amsgrad stays staged): 0.60 x its probe staged at 16M. */
+    @Override
+    boolean vectorBf16Master(float[] s, StepTarget t, long from, long n) {
+        if (amsgrad) {
+            return false;
+        }
+        Vectorized.updateBf16Master(this, s, t, from, n);
+        return true;
+    }
+
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(AdamKernel k, float[] s, F32Block b, long n) {
@@ -149,6 +159,45 @@ final class AdamKernel extends OptimizerKernel {
                 VectorStorage.storeF32(param, paramAt, i, m.mul(negStepSize).div(denom).add(p));
                 VectorStorage.storeF32(expAvg, expAvgAt, i, m);
                 VectorStorage.storeF32(expAvgSq, expAvgSqAt, i, v);
+            }
+        }
+
+        /**
+         * {@link #update} without amsgrad over elements {@code [from, from + n)} of a
+         * {@link StepTarget#bf16Master} target: the BF16 gradient widened and the BF16 parameter
+         * rounded in the loop, so each buffer streams through once.
+         */
+        static void updateBf16Master(AdamKernel k, float[] s, StepTarget t, long from, long n) {
+            boolean maximize = k.maximize, l2 = s[WD] != 0f;
+            MemorySegment grad = t.grad, master = t.param, half = t.paramOut, expAvg = t.states[0], expAvgSq = t.states[1];
+            long at = from * Float.BYTES;
+            float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
+            float gradScale = s[GRAD_SCALE];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
+            float negStepSize = s[NEG_STEP_SIZE];
+            boolean unitBc2 = bc2Sqrt == 1f;
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(grad, from + i)).mul(gradScale);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = VectorStorage.loadF32(master, at, i).mul(decay);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                FloatVector m0 = VectorStorage.loadF32(expAvg, at, i);
+                FloatVector m = g.sub(m0).fma(w1, m0);
+                FloatVector v = g.mul(c2).fma(g, VectorStorage.loadF32(expAvgSq, at, i).mul(b2));
+                FloatVector root = v.sqrt();
+                if (!unitBc2) {
+                    root = root.div(bc2Sqrt);
+                }
+                FloatVector updated = m.mul(negStepSize).div(root.add(eps)).add(p);
+                VectorStorage.storeF32(master, at, i, updated);
+                VectorStorage.storeHalves(VectorStorage.floatToBf16(updated), half, from + i);
+                VectorStorage.storeF32(expAvg, at, i, m);
+                VectorStorage.storeF32(expAvgSq, at, i, v);
             }
         }
     }

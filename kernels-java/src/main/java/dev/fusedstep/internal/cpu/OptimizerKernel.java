@@ -120,4 +120,14 @@ public abstract class OptimizerKernel {
      * of the lane count): the same operations as {@link #scalar}, on float32 values.
      */
     abstract void vectorF32(float[] s, F32Block b, long n);
+
+    /**
+     * A loop over {@code [0, n)} of a {@link StepTarget#bf16Master} target that reads the BF16
+     * gradient and writes the rounded BF16 parameter in the same pass as the float32 update,
+     * with the bits of the staged path; false where the kernel has none ({@link StagedLoop}
+     * stages the block instead). Only for the rules where the staging's extra passes cost most.
+     */
+    boolean vectorBf16Master(float[] s, StepTarget t, long from, long n) {
+        return false;
+    }
 }

@@ -31,6 +31,12 @@ public final class StepTarget {
     final boolean stochastic;
     /** Every buffer float32 and no half copy: the vector loop runs on the buffers in place. */
     final boolean float32;
+    /**
+     * Float32 master weights and states with a BF16 gradient and a BF16 parameter rounded to
+     * nearest-even: the mixed-precision layout a kernel may run in one fused pass
+     * ({@link OptimizerKernel#vectorBf16Master}).
+     */
+    final boolean bf16Master;
     /** This step's stochastic-rounding key; the host sets it before the workers start. */
     int roundingKey;
 
@@ -47,6 +53,8 @@ public final class StepTarget {
         this.stochastic = stochastic;
         this.float32 = paramOut == null && paramType == DType.F32 && gradType == DType.F32
                 && (this.states.length == 0 || stateType == DType.F32);
+        this.bf16Master = paramOut != null && paramType == DType.F32 && gradType == DType.BF16
+                && paramOutType == DType.BF16 && !stochastic && (this.states.length == 0 || stateType == DType.F32);
     }
 
 
