@@ -84,30 +84,50 @@ public final class GradClipping {
         for (int t = 0; t < grads.size(); t++) {
             firstChunk[t + 1] = firstChunk[t] + chunks(grads.get(t));
         }
-        double[] partial = new double[firstChunk[grads.size()]];
+        int count = firstChunk[grads.size()];
+        double[] partial = PARTIALS.get().take(count);
         boolean vectorized = backend.vectorized();
-        backend.pool().run(partial.length, c -> {
-            int t = tensorOf(firstChunk, c);
-            MemorySegment g = grads.get(t).segment();
-            DType d = grads.get(t).dtype();
-            long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
-            long to = Math.min(from + CpuBackend.CHUNK, grads.get(t).numel());
-            partial[c] = normType == INF ? NormKernel.maxAbs(g, d, from, to, vectorized)
-                    : normType == L2 ? NormKernel.sumOfSquares(g, d, from, to, vectorized)
-                    : NormKernel.sumOfPowers(g, d, from, to, normType);
-        }, parallel(backend, grads));
+        backend.pool().run(count, c -> partial[c] = chunkPartial(grads, firstChunk, c, normType, vectorized),
+                parallel(backend, grads));
         if (normType == INF) {
             double max = 0;
-            for (double p : partial) {
+            for (int c = 0; c < count; c++) {
+                double p = partial[c];
                 max = Double.isNaN(p) || Double.isNaN(max) ? Double.NaN : Math.max(max, p);
             }
             return max;
         }
         double sum = 0;
-        for (double p : partial) {
-            sum += p;
+        for (int c = 0; c < count; c++) {
+            sum += partial[c];
         }
         return normType == L2 ? Math.sqrt(sum) : Math.pow(sum, 1.0 / normType);
+    }
+
+    /** Chunk {@code c}'s partial: its max |g|, sum of squares or sum of |g|^p. */
+    private static double chunkPartial(List<Tensor> grads, int[] firstChunk, int c, double normType, boolean vectorized) {
+        int t = tensorOf(firstChunk, c);
+        MemorySegment g = grads.get(t).segment();
+        DType d = grads.get(t).dtype();
+        long from = (long) (c - firstChunk[t]) * CpuBackend.CHUNK;
+        long to = Math.min(from + CpuBackend.CHUNK, grads.get(t).numel());
+        return normType == INF ? NormKernel.maxAbs(g, d, from, to, vectorized)
+                : normType == L2 ? NormKernel.sumOfSquares(g, d, from, to, vectorized)
+                : NormKernel.sumOfPowers(g, d, from, to, normType);
+    }
+
+    /** Each calling thread's partials array, grown to the largest chunk count it has seen: a norm allocates no partials per call. */
+    private static final ThreadLocal<Partials> PARTIALS = ThreadLocal.withInitial(Partials::new);
+
+    private static final class Partials {
+        private double[] values = new double[0];
+
+        double[] take(int count) {
+            if (values.length < count) {
+                values = new double[count];
+            }
+            return values;
+        }
     }
 
     static double clipGradNorm(CpuBackend backend, List<Tensor> grads, double maxNorm, double normType) {

@@ -163,9 +163,11 @@ public final class NormKernel {
         /** {@code acc + x*x} over half {@code part} of {@code x}'s lanes, widened to double. */
         private static DoubleVector addSquares(FloatVector x, int part, DoubleVector acc) {
             DoubleVector w = (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
-            // A float squared is exact in double, so mul + add rounds once, as the scalar fma
-            // does: the same bits, and the add's shorter latency bounds this dependent chain.
-            return w.mul(w).add(acc);
+            // A float squared is exact in double, so this fma rounds once, as the scalar fma does.
+            // mul + add gives the same bits with a shorter chain latency, but at 16M it ran at
+            // 0.26 ns/element against 0.10 for the fma (thread CPU time): fewer operations per
+            // element let more loads be in flight.
+            return w.fma(w, acc);
         }
 
         static float maxAbs(MemorySegment g, DType d, long from, long to) {
