@@ -122,12 +122,14 @@ public abstract class OptimizerKernel {
     abstract void vectorF32(float[] s, F32Block b, long n);
 
     /**
-     * A loop over {@code [0, n)} of a {@link StepTarget#bf16Master} target that reads the BF16
-     * gradient and writes the rounded BF16 parameter in the same pass as the float32 update,
-     * with the bits of the staged path; false where the kernel has none ({@link StagedLoop}
-     * stages the block instead). Only for the rules where the staging's extra passes cost most.
+     * A loop over elements {@code [from, from + n)} of a target whose layout is one of
+     * {@link StepTarget.Fused}, widening the half inputs inside the float32 update ({@code b}: this thread's scratch), with the bits of the staged path. Returns
+     * how many elements from {@code from} it updated (the scalar loop does the rest); 0 where the
+     * kernel has no such loop,
+     * and {@link StagedLoop} stages the blocks instead. Only for the rules where the staging's
+     * extra passes cost most.
      */
-    boolean vectorBf16Master(float[] s, StepTarget t, long from, long n) {
-        return false;
+    long vectorFused(float[] s, StepTarget t, F32Block b, long from, long n) {
+        return 0;
     }
 }

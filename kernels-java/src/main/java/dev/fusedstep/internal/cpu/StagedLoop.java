@@ -15,9 +15,9 @@ import java.lang.foreign.MemorySegment;
  * <p>Why not convert inside the loop: a loop that widens and narrows in place is too big for one
  * C2 compilation (it stops inlining at the node-count cutoff and the vectors get boxed, ~10x
  * slower); the float32 loops and the cast loops each compile on their own. The exception is a
- * kernel's hand-written loop for one layout ({@link OptimizerKernel#vectorBf16Master}): small
- * enough to compile whole, it saves the staging's extra passes where they cost most (AdamW with
- * BF16 master weights at 16M: 1.12 -> 0.64-0.80 ns/param, probe 0.56-0.62).
+ * kernel's hand-written loops for the common BF16 layouts ({@link OptimizerKernel#vectorFused}):
+ * each small enough to compile whole, they save the staging's extra passes where they cost most
+ * (AdamW with BF16 master weights at 16M: 1.12 -> 0.55-0.80 ns/param, probe 0.56-0.62).
  */
 final class StagedLoop {
     private StagedLoop() {}
@@ -47,8 +47,9 @@ final class StagedLoop {
             k.vectorF32(s, b, end - from);
             return end;
         }
-        if (t.bf16Master && k.vectorBf16Master(s, t, from, end - from)) {
-            return end;
+        long fused = t.fused == StepTarget.Fused.NONE ? 0 : k.vectorFused(s, t, b, from, end - from);
+        if (fused > 0) {
+            return from + fused;
         }
         for (long at = from; at < end; at += BLOCK) {
             long n = Math.min(BLOCK, end - at);

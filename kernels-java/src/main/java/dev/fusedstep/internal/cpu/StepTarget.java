@@ -32,11 +32,20 @@ public final class StepTarget {
     /** Every buffer float32 and no half copy: the vector loop runs on the buffers in place. */
     final boolean float32;
     /**
-     * Float32 master weights and states with a BF16 gradient and a BF16 parameter rounded to
-     * nearest-even: the mixed-precision layout a kernel may run in one fused pass
-     * ({@link OptimizerKernel#vectorBf16Master}).
+     * The half-precision layouts a kernel may run with fewer passes than {@link StagedLoop}'s,
+     * widening its half inputs in registers ({@link OptimizerKernel#vectorFused}); the others are
+     * staged. BF16 writes round to nearest-even in all of them.
      */
-    final boolean bf16Master;
+    enum Fused {
+        /** Staged by {@link StagedLoop}. */
+        NONE,
+        /** Float32 master weights and states, BF16 gradient, BF16 parameter written from the master. */
+        BF16_MASTER,
+        /** Parameter, gradient and states all BF16. */
+        BF16
+    }
+
+    final Fused fused;
     /** This step's stochastic-rounding key; the host sets it before the workers start. */
     int roundingKey;
 
@@ -53,8 +62,20 @@ public final class StepTarget {
         this.stochastic = stochastic;
         this.float32 = paramOut == null && paramType == DType.F32 && gradType == DType.F32
                 && (this.states.length == 0 || stateType == DType.F32);
-        this.bf16Master = paramOut != null && paramType == DType.F32 && gradType == DType.BF16
-                && paramOutType == DType.BF16 && !stochastic && (this.states.length == 0 || stateType == DType.F32);
+        this.fused = fused(paramType, gradType, this.states.length == 0 ? null : stateType, paramOutType, stochastic);
+    }
+
+    private static Fused fused(DType param, DType grad, DType state, DType paramOut, boolean stochastic) {
+        if (stochastic) {
+            return Fused.NONE;
+        }
+        if (paramOut == DType.BF16 && param == DType.F32 && grad == DType.BF16 && state != DType.BF16 && state != DType.F16) {
+            return Fused.BF16_MASTER;
+        }
+        if (paramOut == null && param == DType.BF16 && grad == DType.BF16 && (state == null || state == DType.BF16)) {
+            return Fused.BF16;
+        }
+        return Fused.NONE;
     }
 
 
