@@ -87,9 +87,14 @@ final class VectorSamplers {
         final int[] firsts = new int[BLOCK / 2];
         final int[] seconds = new int[BLOCK / 2];
         final float[] radii = new float[BLOCK / 2];
-        /** The truncated normal's uniforms in erf space v, and log((1 - |v|) / 2), in element order. */
+        /**
+         * The truncated normal's uniforms in erf space v in element order; its tail elements' v
+         * (then their quantiles) and log((1 - |v|) / 2), packed, {@code tailCount} of them.
+         */
         final double[] erfSpace = new double[BLOCK];
-        final double[] tailLogs = new double[BLOCK];
+        final double[] tails = new double[BLOCK + ELEMENTS];
+        final double[] tailLogs = new double[BLOCK + ELEMENTS];
+        int tailCount;
         long stream, group;
         /** uniform: a and b; normal: mean and std. */
         float x, y;
@@ -111,7 +116,8 @@ final class VectorSamplers {
     private static final MethodHandle[] UNIFORM_PHASES = phases("philoxPhase", "uniformPhase");
     private static final MethodHandle[] NORMAL_PHASES = phases("philoxPhase", "radiiPhase", "anglesPhase");
     private static final MethodHandle[] TRUNC_NORMAL_PHASES =
-            phases("philoxPhase", "erfSpacePhase", "tailLogsPhase", "truncValuesPhase");
+            phases("philoxPhase", "erfSpacePhase", "tailLogsPhase", "tailQuantilesPhase", "quantilesPhase",
+                    "truncValuesPhase");
 
     private static MethodHandle[] phases(String... names) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -144,15 +150,24 @@ final class VectorSamplers {
     }
 
     private static void erfSpacePhase(Block b) {
-        erfSpace(b.firsts, b.seconds, b.truncation, b.erfSpace, b.tailLogs, b.count);
+        erfSpace(b.firsts, b.seconds, b.truncation, b.erfSpace, b.count);
+        b.tailCount = VectorTruncNormal.compactTails(b.erfSpace, b.tails, b.tailLogs, b.count);
     }
 
     private static void tailLogsPhase(Block b) {
-        VectorTruncNormal.logs(b.tailLogs, b.tailLogs, b.count);
+        VectorTruncNormal.logs(b.tailLogs, b.tailLogs, b.tailCount);
+    }
+
+    private static void tailQuantilesPhase(Block b) {
+        VectorTruncNormal.tailQuantiles(b.tails, b.tailLogs, b.tailCount);
+    }
+
+    private static void quantilesPhase(Block b) {
+        VectorTruncNormal.quantiles(b.erfSpace, b.tails, b.count);
     }
 
     private static void truncValuesPhase(Block b) {
-        VectorTruncNormal.values(b.erfSpace, b.tailLogs, b.truncation, b.out, b.at, b.count);
+        VectorTruncNormal.values(b.erfSpace, b.truncation, b.out, b.at, b.count);
     }
 
     /**
@@ -282,10 +297,12 @@ final class VectorSamplers {
     }
 
     /**
-     * {@link Samplers#truncNormal} lane-wise, in three passes after Philox's: the words to erf
-     * space v (in element order, as doubles) with {@code (1 - |v|) / 2} beside them, the log of
-     * that for every lane (the tails' variable is its {@code sqrt(-log)}), then the quantile,
-     * {@code fma(z, std, mean)}, the clamp and the rounding to float ({@link VectorTruncNormal}).
+     * {@link Samplers#truncNormal} lane-wise, in five passes after Philox's: the words to erf
+     * space v (in element order, as doubles) and the tail elements packed, the log of their
+     * {@code (1 - |v|) / 2}, their quantiles, every element's quantile (the central rational or
+     * its tail's), then {@code fma(z, std, mean)}, the clamp and the rounding to float
+     * ({@link VectorTruncNormal}). The quantiles pass apart from the last keeps the doubles
+     * where a test can compare them bit for bit (the float rounding hides most one-ulp slips).
      */
     static void truncNormal(Samplers.ChunkSource source, long seed, long stream, Samplers.Truncation t, long from,
             MemorySegment out, int len) {
@@ -294,13 +311,9 @@ final class VectorSamplers {
         blocks(b, TRUNC_NORMAL_PHASES, source, seed, stream, from, out, len);
     }
 
-    /**
-     * {@code v = fma(unit(w), width, lo)} of elements {@code [0, count)} in element order into
-     * {@code v}, and {@code (1 - |v|) / 2} into {@code tails}.
-     */
-    static void erfSpace(int[] firsts, int[] seconds, Samplers.Truncation t, double[] v, double[] tails, int count) {
+    /** {@code v = fma(unit(w), width, lo)} of elements {@code [0, count)} in element order, into {@code v}. */
+    static void erfSpace(int[] firsts, int[] seconds, Samplers.Truncation t, double[] v, int count) {
         DoubleVector width = DoubleVector.broadcast(D, t.width()), lo = DoubleVector.broadcast(D, t.lo());
-        DoubleVector one = DoubleVector.broadcast(D, 1.0);
         for (int i = 0; i < count; i += WORDS) {
             IntVector f = IntVector.fromArray(I, firsts, i / 2), s = IntVector.fromArray(I, seconds, i / 2);
             for (int half = 0; half < 2; half++) {
@@ -308,11 +321,8 @@ final class VectorSamplers {
                         .lanewise(VectorOperators.LSHR, 8);
                 // the int lanes as doubles, D's length at a time: unit(w) is exact in either
                 for (int part = 0; part < ELEMENTS / D.length(); part++) {
-                    int at = i + half * ELEMENTS + part * D.length();
-                    DoubleVector x = ((DoubleVector) top.convertShape(VectorOperators.I2D, D, part)).mul(0x1p-24)
-                            .fma(width, lo);
-                    x.intoArray(v, at);
-                    one.sub(x.abs()).mul(0.5).intoArray(tails, at);
+                    ((DoubleVector) top.convertShape(VectorOperators.I2D, D, part)).mul(0x1p-24).fma(width, lo)
+                            .intoArray(v, i + half * ELEMENTS + part * D.length());
                 }
             }
         }

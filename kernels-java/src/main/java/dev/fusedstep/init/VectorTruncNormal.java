@@ -11,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The truncated normal's math lane-wise ({@link FdlibmLog}, {@link NormalQuantile} and
- * {@link Samplers.Truncation#value}), the same bits: every branch of the scalar code is computed
- * for every lane and the lane's own case blended in, its operations and their order unchanged
- * (fma exactly where the scalar calls {@code Math.fma}). The three rationals share one Horner
- * loop whose coefficients are blended per lane. Loaded only when the Vector API is in use.
+ * {@link Samplers.Truncation#value}), the same bits: each lane takes its case's operations in
+ * the scalar order (fma exactly where the scalar calls {@code Math.fma}); where the cases of a
+ * vector's lanes differ, each is computed for every lane and the lane's own blended in. The
+ * tail elements (|v| > 0.85) are compressed into a dense array first, so the log, the square
+ * root and the tail rationals run on them alone. Loaded only when the Vector API is in use.
  *
  * <p>Each pass is one method over arrays with its math written in the loop, no helper methods:
  * a helper that C2 compiles on its own first (it is hot before the loop around it is) becomes
@@ -74,58 +75,97 @@ final class VectorTruncNormal {
     }
 
     /**
-     * {@link Samplers.Truncation#value} of elements {@code [0, count)}, stored as float32 at
-     * element {@code at} of {@code out}: {@code v} their uniforms in erf space,
-     * {@code logs} {@code log((1 - |v|) / 2)} from {@link #logs} (read only in the tail lanes).
-     * The central and the tail's rationals for every vector (a branch on "all lanes central"
-     * measured slower: it is unpredictable), the tail's with the far coefficients blended in only
-     * for a vector with a lane beyond r = 5 (rare: 1 - |v| < 3e-11); then each lane's numerator
-     * and denominator, one division.
+     * Copies the tail elements of {@code v[0, count)} ({@code |v| / 2 > 0.425}), in order, to the
+     * front of {@code tails} and their {@code (1 - |v|) / 2} to {@code tailLogs}; returns how
+     * many. Both arrays need {@code count + }{@link #D}'s length entries (a compress stores a
+     * whole vector). Only these go through the log and the tail rationals: 11% of the elements
+     * for bounds at +-2 std.
      */
-    static void values(double[] v, double[] logs, Samplers.Truncation t, MemorySegment out, int at, int count) {
-        DoubleVector std = DoubleVector.broadcast(D, t.std()), mean = DoubleVector.broadcast(D, t.mean());
-        DoubleVector a = DoubleVector.broadcast(D, t.a()), b = DoubleVector.broadcast(D, t.b());
-        DoubleVector one = DoubleVector.broadcast(D, 1.0), shift = DoubleVector.broadcast(D, NormalQuantile.CENTRAL_SHIFT);
-        DoubleVector infinity = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+    static int compactTails(double[] v, double[] tails, double[] tailLogs, int count) {
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        int n = 0;
         for (int i = 0; i < count; i += D.length()) {
             DoubleVector x = DoubleVector.fromArray(D, v, i);
-            DoubleVector q = x.mul(0.5);
-            VectorMask<Double> central = q.abs().compare(VectorOperators.LE, NormalQuantile.SPLIT_CENTRAL);
-            DoubleVector c = shift.sub(q.mul(q));
-            DoubleVector num = DoubleVector.broadcast(D, NormalQuantile.A[0]);
-            DoubleVector den = DoubleVector.broadcast(D, NormalQuantile.B[0]);
-            for (int k = 1; k < NormalQuantile.A.length; k++) { // loops: C2 unrolls them after intrinsifying
-                num = num.fma(c, DoubleVector.broadcast(D, NormalQuantile.A[k]));
-                den = den.fma(c, DoubleVector.broadcast(D, NormalQuantile.B[k]));
-            }
-            num = q.mul(num);
-            DoubleVector radius = DoubleVector.fromArray(D, logs, i).neg().sqrt();
-            VectorMask<Double> negative = q.compare(VectorOperators.LT, 0.0);
+            VectorMask<Double> tail = x.mul(0.5).abs().compare(VectorOperators.GT, NormalQuantile.SPLIT_CENTRAL);
+            x.compress(tail).intoArray(tails, n);
+            one.sub(x.abs()).mul(0.5).compress(tail).intoArray(tailLogs, n);
+            n += tail.trueCount();
+        }
+        return n;
+    }
+
+    /**
+     * {@link NormalQuantile#ofErf} of the tail arguments {@code tails[0, count)} (count rounded up
+     * to {@link #D}'s length), in place, given {@code tailLogs} = {@code log((1 - |v|) / 2)}: the
+     * near tail's rational, with the far tail's coefficients blended in only for a vector with a
+     * lane beyond r = 5 (rare: 1 - |v| < 3e-11).
+     */
+    static void tailQuantiles(double[] tails, double[] tailLogs, int count) {
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        DoubleVector infinity = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < count; i += D.length()) {
+            DoubleVector x = DoubleVector.fromArray(D, tails, i);
+            DoubleVector radius = DoubleVector.fromArray(D, tailLogs, i).neg().sqrt();
+            VectorMask<Double> negative = x.compare(VectorOperators.LT, 0.0); // q < 0
             VectorMask<Double> far = radius.compare(VectorOperators.GT, NormalQuantile.SPLIT_FAR);
             boolean anyFar = far.anyTrue(); // rare: then the far tail's coefficients are blended in
             DoubleVector r = radius.sub(NormalQuantile.NEAR_SHIFT).blend(radius.sub(NormalQuantile.SPLIT_FAR), far);
-            DoubleVector tailNum = DoubleVector.broadcast(D, NormalQuantile.C[0]);
-            DoubleVector tailDen = DoubleVector.broadcast(D, NormalQuantile.D[0]);
+            DoubleVector num = DoubleVector.broadcast(D, NormalQuantile.C[0]);
+            DoubleVector den = DoubleVector.broadcast(D, NormalQuantile.D[0]);
             if (anyFar) {
-                tailNum = tailNum.blend(NormalQuantile.E[0], far);
-                tailDen = tailDen.blend(NormalQuantile.F[0], far);
+                num = num.blend(NormalQuantile.E[0], far);
+                den = den.blend(NormalQuantile.F[0], far);
             }
-            for (int k = 1; k < NormalQuantile.C.length; k++) {
+            for (int k = 1; k < NormalQuantile.C.length; k++) { // a loop: C2 unrolls it after intrinsifying
                 DoubleVector cn = DoubleVector.broadcast(D, NormalQuantile.C[k]);
                 DoubleVector cd = DoubleVector.broadcast(D, NormalQuantile.D[k]);
                 if (anyFar) {
                     cn = cn.blend(NormalQuantile.E[k], far);
                     cd = cd.blend(NormalQuantile.F[k], far);
                 }
-                tailNum = tailNum.fma(r, cn);
-                tailDen = tailDen.fma(r, cd);
+                num = num.fma(r, cn);
+                den = den.fma(r, cd);
             }
-            num = one.blend(-1.0, negative).mul(tailNum).blend(num, central);
-            den = tailDen.blend(den, central);
-            DoubleVector z = num.div(den).blend(infinity.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, 0.0)),
-                    x.abs().compare(VectorOperators.EQ, 1.0));
-            z.fma(std, mean).max(a).min(b).convertShape(VectorOperators.D2F, F_HALF, 0).reinterpretAsFloats()
-                    .intoMemorySegment(out, (long) (at + i) * 4, LE);
+            one.blend(-1.0, negative).mul(num).div(den)
+                    .blend(infinity.blend(Double.NEGATIVE_INFINITY, negative), x.abs().compare(VectorOperators.EQ, 1.0))
+                    .intoArray(tails, i);
+        }
+    }
+
+    /**
+     * {@link NormalQuantile#ofErf} of {@code v[0, count)}, in place: the central rational for
+     * every lane, and the quantiles of the tail elements, packed in order in {@code tails}
+     * ({@link #compactTails}, {@link #tailQuantiles}), put back in their lanes by an expand.
+     */
+    static void quantiles(double[] v, double[] tails, int count) {
+        DoubleVector shift = DoubleVector.broadcast(D, NormalQuantile.CENTRAL_SHIFT);
+        int n = 0;
+        for (int i = 0; i < count; i += D.length()) {
+            DoubleVector q = DoubleVector.fromArray(D, v, i).mul(0.5);
+            VectorMask<Double> tail = q.abs().compare(VectorOperators.GT, NormalQuantile.SPLIT_CENTRAL);
+            DoubleVector c = shift.sub(q.mul(q));
+            DoubleVector num = DoubleVector.broadcast(D, NormalQuantile.A[0]);
+            DoubleVector den = DoubleVector.broadcast(D, NormalQuantile.B[0]);
+            for (int k = 1; k < NormalQuantile.A.length; k++) { // a loop: C2 unrolls it after intrinsifying
+                num = num.fma(c, DoubleVector.broadcast(D, NormalQuantile.A[k]));
+                den = den.fma(c, DoubleVector.broadcast(D, NormalQuantile.B[k]));
+            }
+            q.mul(num).div(den).blend(DoubleVector.fromArray(D, tails, n).expand(tail), tail).intoArray(v, i);
+            n += tail.trueCount();
+        }
+    }
+
+    /**
+     * {@link Samplers.Truncation#value}'s last steps for elements {@code [0, count)}, stored as
+     * float32 at element {@code at} of {@code out}: {@code fma(z, std, mean)} clamped to [a, b],
+     * rounded to float.
+     */
+    static void values(double[] z, Samplers.Truncation t, MemorySegment out, int at, int count) {
+        DoubleVector std = DoubleVector.broadcast(D, t.std()), mean = DoubleVector.broadcast(D, t.mean());
+        DoubleVector a = DoubleVector.broadcast(D, t.a()), b = DoubleVector.broadcast(D, t.b());
+        for (int i = 0; i < count; i += D.length()) {
+            DoubleVector.fromArray(D, z, i).fma(std, mean).max(a).min(b).convertShape(VectorOperators.D2F, F_HALF, 0)
+                    .reinterpretAsFloats().intoMemorySegment(out, (long) (at + i) * 4, LE);
         }
     }
 }

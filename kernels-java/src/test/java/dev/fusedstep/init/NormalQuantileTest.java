@@ -192,9 +192,9 @@ class NormalQuantileTest {
     /** The checks that call vector code, apart so that a JVM without the Vector API can load this class. */
     private static final class Lanes {
         /**
-         * The vector log on (1 - |v|) / 2 of every argument, bit for bit; the values (the
-         * quantile, fma, clamp, float rounding) for every argument under truncations that reach
-         * each case and clamp.
+         * Bit for bit on every argument: the vector log on (1 - |v|) / 2, the quantile in double
+         * (the tails packed, their logs and tail rationals, the central rational), and the values
+         * (fma, clamp, float rounding) under truncations that clamp and do not.
          */
         static void logsAndValuesMatch(double[] args) {
             int n = args.length / VectorTruncNormal.D.length() * VectorTruncNormal.D.length();
@@ -210,18 +210,27 @@ class NormalQuantileTest {
                     assertSameBits(FdlibmLog.log(m[i]), logs[i], "log(" + m[i] + ")");
                 }
             }
+            double[] tails = new double[n + VectorTruncNormal.D.length()];
+            double[] tailLogs = new double[n + VectorTruncNormal.D.length()];
+            int tailCount = VectorTruncNormal.compactTails(v, tails, tailLogs, n);
+            VectorTruncNormal.logs(tailLogs, tailLogs, tailCount);
+            VectorTruncNormal.tailQuantiles(tails, tailLogs, tailCount);
+            double[] z = v.clone();
+            VectorTruncNormal.quantiles(z, tails, n);
+            for (int i = 0; i < n; i++) {
+                assertSameBits(NormalQuantile.ofErf(v[i]), z[i], "ofErf(" + v[i] + ")");
+            }
             Samplers.Truncation[] truncations = {
                 new Samplers.Truncation(0, 1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 0),
                 new Samplers.Truncation(0.5, 0.02, -0.04, 0.04, 0, 0),
                 new Samplers.Truncation(-3, 7, -2, 1e30, 0, 0)};
             float[] got = new float[n];
             for (Samplers.Truncation t : truncations) {
-                VectorTruncNormal.values(v, logs, t, java.lang.foreign.MemorySegment.ofArray(got), 0, n);
+                VectorTruncNormal.values(z, t, java.lang.foreign.MemorySegment.ofArray(got), 0, n);
                 for (int i = 0; i < n; i++) {
-                    float expected = (float) Math.min(Math.max(Math.fma(NormalQuantile.ofErf(v[i]), t.std(), t.mean()),
-                            t.a()), t.b());
+                    float expected = (float) Math.min(Math.max(Math.fma(z[i], t.std(), t.mean()), t.a()), t.b());
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[i]),
-                            "value of v = " + v[i] + " under " + t);
+                            "value of z = " + z[i] + " under " + t);
                 }
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.fusedstep.DType;
 import dev.fusedstep.Tensor;
 import dev.fusedstep.init.Init;
+import dev.fusedstep.init.QuantileReference;
 import dev.fusedstep.init.RandomStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -139,6 +140,17 @@ class HostEmulationInitTest {
         for (double y : ys) {
             assertEquals(Double.doubleToRawLongBits(StrictMath.log(y)), Double.doubleToRawLongBits(emu.log(y)),
                     () -> "log(" + y + ")");
+        }
+    }
+
+    /** The kernels' quantile in double, bit for bit, on the CPU tests' arguments (every case and edge). */
+    @Test
+    void normalQuantileHasTheCpuBits() {
+        HostEmulation emu = HostEmulationTest.emulation();
+        for (double v : QuantileReference.arguments()) {
+            double expected = QuantileReference.ofErf(v);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(emu.normalQuantile(v)),
+                    () -> "normal quantile of " + v + ": expected " + expected);
         }
     }
 
