@@ -143,6 +143,11 @@ final class VectorTruncNormal {
         for (int i = 0; i < count; i += D.length()) {
             DoubleVector q = DoubleVector.fromArray(D, v, i).mul(0.5);
             VectorMask<Double> tail = q.abs().compare(VectorOperators.GT, NormalQuantile.SPLIT_CENTRAL);
+            if (tail.allTrue()) { // bounds in one tail: every vector (predictable)
+                DoubleVector.fromArray(D, tails, n).intoArray(v, i);
+                n += D.length();
+                continue;
+            }
             DoubleVector c = shift.sub(q.mul(q));
             DoubleVector num = DoubleVector.broadcast(D, NormalQuantile.A[0]);
             DoubleVector den = DoubleVector.broadcast(D, NormalQuantile.B[0]);
