@@ -1,10 +1,11 @@
 package dev.fusedstep.init;
 
 /**
- * erf and erfc in double, for the truncated normal's bounds (once per call; the samples take
- * {@link NormalQuantile}). Only IEEE-exact arithmetic plus {@link StrictMath#exp} (fdlibm, the
- * same bits on every JVM; the CUDA twin, native/src/main/cuda/tensor/erf.cuh, ports it), so the
- * results are reproducible everywhere.
+ * erf in double, for the truncated normal's bounds (once per call; the samples take
+ * {@link NormalQuantile}), and erfc (the tests' reference erfinv and moments use it). Only
+ * IEEE-exact arithmetic plus {@link StrictMath#exp} (fdlibm, the same bits on every JVM; the CUDA
+ * twin of erf, native/src/main/cuda/tensor/erf.cuh, ports it), so the results are reproducible
+ * everywhere.
  */
 final class Erf {
     private Erf() {}
