@@ -4,7 +4,7 @@ package dev.fusedstep.init;
  * fdlibm's {@code __ieee754_log} (e_log.c, which {@link StrictMath#log} is) for the arguments the
  * truncated normal's tail takes: positive normal doubles below {@code sqrt(2) / 2}, where the
  * exponent {@code k} after the reduction is never 0 and fdlibm's {@code k == 0} shortcuts never
- * run. Written out so that {@link VectorNormalQuantile#log} can follow it lane by lane: the same
+ * run. Written out so that {@link VectorTruncNormal#logs} can follow it lane by lane: the same
  * operations in the same order, no fma (the JIT never contracts). On those arguments it gives
  * {@link StrictMath#log}'s bits (FdlibmLogTest); the CUDA twin is {@code log_fdlibm} in
  * native/src/main/cuda/tensor/erf.cuh, fdlibm in full.

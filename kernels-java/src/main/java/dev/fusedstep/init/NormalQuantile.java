@@ -6,7 +6,7 @@ package dev.fusedstep.init;
  * +-1). Wichura's PPND16 (Algorithm AS 241, Applied Statistics 37(3), 1988, pp. 477-484; "about
  * 1 part in 10^16"): one rational function of degree 7/7 in one of three variables, with no
  * iteration. Only IEEE-exact operations (+ - * / sqrt fma) and {@link FdlibmLog}, so that
- * {@link VectorNormalQuantile} and the CUDA twin ({@code normal_quantile_of_erf} in
+ * {@link VectorTruncNormal} and the CUDA twin ({@code normal_quantile_of_erf} in
  * native/src/main/cuda/tensor/erf.cuh) give the same bits:
  * <pre>
  *   q = v / 2                                      = p - 1/2, exact
@@ -60,7 +60,7 @@ final class NormalQuantile {
         if (Math.abs(v) == 1.0) {
             return q < 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
-        double r = tailRadius(v);
+        double r = Math.sqrt(-FdlibmLog.log(0.5 * (1.0 - Math.abs(v))));
         double s = q < 0 ? -1.0 : 1.0;
         if (r <= SPLIT_FAR) {
             double t = r - NEAR_SHIFT;
@@ -68,11 +68,6 @@ final class NormalQuantile {
         }
         double t = r - SPLIT_FAR;
         return (s * horner(E, t)) / horner(F, t);
-    }
-
-    /** {@code sqrt(-log((1 - |v|) / 2))}: the tails' variable. */
-    static double tailRadius(double v) {
-        return Math.sqrt(-FdlibmLog.log(0.5 * (1.0 - Math.abs(v))));
     }
 
     private static double horner(double[] c, double t) {
