@@ -162,6 +162,9 @@ extern "C" void fs_host_init_constant(int grid, int block, void* out, long long 
 // The truncated normal's fdlibm ports, one argument at a time (against StrictMath.exp and StrictMath.log).
 extern "C" double fs_host_exp(double x) { return fs_erf::exp_fdlibm(x); }
 extern "C" double fs_host_log(double x) { return fs_erf::log_fdlibm(x); }
+// Its quantile in double, one argument at a time (against NormalQuantile.ofErf: the float rounding of
+// the samples hides most one-ulp differences).
+extern "C" double fs_host_normal_quantile(double v) { return fs_erf::normal_quantile_of_erf(v); }
 
 // ---- cudaamp: the loss scaler's kernels (tensor/amp.cu) -------------------------------------
 #include "../../main/cuda/tensor/amp.cu"

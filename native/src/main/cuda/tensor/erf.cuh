@@ -1,11 +1,12 @@
 // The double-precision functions of the truncated normal with the bits of the CPU's
-// (kernels-java/.../init/Erf.java): erf, erfc and erfinv there use only IEEE arithmetic plus
-// StrictMath.exp and StrictMath.log, which are fdlibm's e_exp.c and e_log.c (the same bits on
-// every JVM). CUDA's exp and log are not those functions, so exp_fdlibm and log_fdlibm follow
-// fdlibm's algorithms step for step (its argument reductions, constants and evaluation order;
-// Sun's fdlibm is freely redistributable); the host emulation test checks them against
-// StrictMath on many arguments. Compiled with -fmad=false: no multiply-add is contracted, as Java
-// never contracts. Every division and square root is IEEE (nvcc's double / and sqrt are).
+// (kernels-java/.../init/Erf.java, NormalQuantile.java, FdlibmLog.java): erf for the bounds and the
+// normal quantile for the samples use only IEEE arithmetic plus StrictMath.exp and StrictMath.log,
+// which are fdlibm's e_exp.c and e_log.c (the same bits on every JVM). CUDA's exp and log are not
+// those functions, so exp_fdlibm and log_fdlibm follow fdlibm's algorithms step for step (its
+// argument reductions, constants and evaluation order; Sun's fdlibm is freely redistributable); the
+// host emulation test checks them against StrictMath on many arguments. Compiled with -fmad=false:
+// no multiply-add is contracted, as Java never contracts; __fma_rn exactly where Java calls
+// Math.fma. Every division and square root is IEEE (nvcc's double / and sqrt are).
 #pragma once
 #include <cstdint>
 
@@ -133,7 +134,7 @@ __device__ inline double log_fdlibm(double x) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Erf.java, operation for operation.
+// Erf.erf, operation for operation.
 constexpr double TWO_OVER_SQRT_PI = 1.1283791670955126;
 constexpr double ONE_OVER_SQRT_PI = 0.5641895835477563;
 constexpr double SWITCH = 2.5;
@@ -184,61 +185,61 @@ __device__ inline double erf(double x) {
     return x < 0 ? -r : r;
 }
 
-__device__ inline double erfc(double x) {
-    if (x != x) return x;
-    if (x >= SWITCH) return fraction(x);
-    if (x <= -SWITCH) return 2.0 - fraction(-x);
-    return 1.0 - series(x);
+// ---------------------------------------------------------------------------------------------
+// NormalQuantile.ofErf: Phi^-1((1 + v) / 2) for v in [-1, 1], Wichura's AS 241 (PPND16) with
+// q = v / 2 and (1 - |v|) / 2 exact; each rational by Horner steps from the highest coefficient.
+// The tail's log is log_fdlibm (StrictMath.log's bits; Java's FdlibmLog is the same on the
+// arguments that occur).
+constexpr double SPLIT_CENTRAL = 0.425;
+constexpr double SPLIT_FAR = 5.0;
+constexpr double CENTRAL_SHIFT = 0.180625;
+constexpr double NEAR_SHIFT = 1.6;
+
+// p = c7; p = fma(p, t, c6); ... p = fma(p, t, c0)
+__device__ __forceinline__ double horner8(double t, double c7, double c6, double c5, double c4, double c3, double c2,
+                                          double c1, double c0) {
+    double p = c7;
+    p = __fma_rn(p, t, c6);
+    p = __fma_rn(p, t, c5);
+    p = __fma_rn(p, t, c4);
+    p = __fma_rn(p, t, c3);
+    p = __fma_rn(p, t, c2);
+    p = __fma_rn(p, t, c1);
+    return __fma_rn(p, t, c0);
 }
 
-__device__ inline double giles(double y) {
-    double w = -log_fdlibm((1.0 - y) * (1.0 + y));
-    double p;
-    if (w < 5.0) {
-        w -= 2.5;
-        p = 2.81022636e-08;
-        p = 3.43273939e-07 + p * w;
-        p = -3.5233877e-06 + p * w;
-        p = -4.39150654e-06 + p * w;
-        p = 0.00021858087 + p * w;
-        p = -0.00125372503 + p * w;
-        p = -0.00417768164 + p * w;
-        p = 0.246640727 + p * w;
-        p = 1.50140941 + p * w;
-    } else {
-        w = __dsqrt_rn(w) - 3.0;
-        p = -0.000200214257;
-        p = 0.000100950558 + p * w;
-        p = 0.00134934322 + p * w;
-        p = -0.00367342844 + p * w;
-        p = 0.00573950773 + p * w;
-        p = -0.0076224613 + p * w;
-        p = 0.00943887047 + p * w;
-        p = 1.00167406 + p * w;
-        p = 2.83297682 + p * w;
+__device__ inline double normal_quantile_of_erf(double v) {
+    const double q = 0.5 * v;
+    if (abs_java(q) <= SPLIT_CENTRAL) {
+        const double t = CENTRAL_SHIFT - q * q;
+        return (q * horner8(t, 2.5090809287301226727e+03, 3.3430575583588128105e+04, 6.7265770927008700853e+04,
+                            4.5921953931549871457e+04, 1.3731693765509461125e+04, 1.9715909503065514427e+03,
+                            1.3314166789178437745e+02, 3.3871328727963666080e+00)) /
+               horner8(t, 5.2264952788528545610e+03, 2.8729085735721942674e+04, 3.9307895800092710610e+04,
+                       2.1213794301586595867e+04, 5.3941960214247511077e+03, 6.8718700749205790830e+02,
+                       4.2313330701600911252e+01, 1.0);
     }
-    return p * y;
-}
-
-__device__ inline double erfinv(double y) {
-    if (y != y || y < -1 || y > 1) return __longlong_as_double(0x7ff8000000000000LL);
-    if (y == 1 || y == -1) return y * __longlong_as_double(0x7ff0000000000000LL);
-    if (y == 0) return y;
-    double x = giles(y);
-    const double ay = abs_java(y);
-    for (int step = 0; step < 8; step++) {
-        double residual;
-        if (ay <= 0.5) {
-            residual = erf(x) - y;
-        } else {
-            const double tail = (1.0 - ay) - erfc(abs_java(x));
-            residual = y < 0 ? -tail : tail;
-        }
-        const double dx = residual / (TWO_OVER_SQRT_PI * exp_fdlibm(-x * x));
-        x -= dx;
-        if (!(abs_java(dx) > 1e-15 * abs_java(x))) break;
+    if (abs_java(v) == 1.0) {
+        return q < 0 ? -__longlong_as_double(0x7ff0000000000000LL) : __longlong_as_double(0x7ff0000000000000LL);
     }
-    return x;
+    const double r = __dsqrt_rn(-log_fdlibm(0.5 * (1.0 - abs_java(v))));
+    const double s = q < 0 ? -1.0 : 1.0;
+    if (r <= SPLIT_FAR) {
+        const double t = r - NEAR_SHIFT;
+        return (s * horner8(t, 7.74545014278341407640e-04, 2.27238449892691845833e-02, 2.41780725177450611770e-01,
+                            1.27045825245236838258e+00, 3.64784832476320460504e+00, 5.76949722146069140550e+00,
+                            4.63033784615654529590e+00, 1.42343711074968357734e+00)) /
+               horner8(t, 1.05075007164441684324e-09, 5.47593808499534494600e-04, 1.51986665636164571966e-02,
+                       1.48103976427480074590e-01, 6.89767334985100004550e-01, 1.67638483018380384940e+00,
+                       2.05319162663775882187e+00, 1.0);
+    }
+    const double t = r - SPLIT_FAR;
+    return (s * horner8(t, 2.01033439929228813265e-07, 2.71155556874348757815e-05, 1.24266094738807843860e-03,
+                        2.65321895265761230930e-02, 2.96560571828504891230e-01, 1.78482653991729133580e+00,
+                        5.46378491116411436990e+00, 6.65790464350110377720e+00)) /
+           horner8(t, 2.04426310338993978564e-15, 1.42151175831644588870e-07, 1.84631831751005468180e-05,
+                   7.86869131145613259100e-04, 1.48753612908506148525e-02, 1.36929880922735805310e-01,
+                   5.99832206555887937690e-01, 1.0);
 }
 
 }  // namespace fs_erf

@@ -132,26 +132,43 @@ final class Samplers {
     }
 
     /**
-     * Truncated normal, PyTorch's method in double: {@code lo = erf((a - mean) / (std sqrt 2))},
-     * {@code hi = erf((b - mean) / (std sqrt 2))} (that is 2 Phi - 1 at the standardized bounds),
-     * {@code v = fma(u, hi - lo, lo)} with {@code u = unit(word)} as a double,
-     * {@code x = fma(erfinv(v), std sqrt 2, mean)}, clamped to [a, b], rounded to float.
+     * Truncated normal, PyTorch's method in double with the quantile in one step:
+     * {@code lo = erf((a - mean) / (std sqrt 2))}, {@code hi = erf((b - mean) / (std sqrt 2))}
+     * (2 Phi - 1 at the standardized bounds, {@link Erf#erf}), {@code v = fma(u, hi - lo, lo)}
+     * with {@code u = unit(word)} as a double, {@code z = NormalQuantile.ofErf(v)} (that is
+     * sqrt(2) erfinv(v)), {@code x = fma(z, std, mean)}, clamped to [a, b], rounded to float.
      */
     static ChunkSource truncNormal(RandomStream rng, double mean, double std, double a, double b) {
-        double scale = std * Math.sqrt(2.0);
-        double lo = Erf.erf((a - mean) / scale);
-        double hi = Erf.erf((b - mean) / scale);
-        double width = hi - lo;
+        Truncation t = Truncation.of(mean, std, a, b);
         return new BlockSource(rng) {
             @Override
             void values(int[] w, float[] out) {
                 for (int j = 0; j < 4; j++) {
-                    double v = Math.fma(unit(w[j]), width, lo);
-                    double x = Math.fma(Erf.erfinv(v), scale, mean);
-                    out[j] = (float) Math.min(Math.max(x, a), b);
+                    out[j] = t.value(unit(w[j]));
                 }
             }
+
+            @Override
+            public SegmentSource vectorTwin() {
+                return (from, out, len) -> VectorSamplers.truncNormal(this, seed, stream, t, from, out, len);
+            }
         };
+    }
+
+    /** The truncated normal's per-call constants: the bounds in erf space ({@code lo}, {@code width = hi - lo}). */
+    record Truncation(double mean, double std, double a, double b, double lo, double width) {
+        static Truncation of(double mean, double std, double a, double b) {
+            double scale = std * Math.sqrt(2.0);
+            double lo = Erf.erf((a - mean) / scale);
+            double hi = Erf.erf((b - mean) / scale);
+            return new Truncation(mean, std, a, b, lo, hi - lo);
+        }
+
+        /** The sample for the uniform {@code u} in [0, 1). */
+        float value(float u) {
+            double z = NormalQuantile.ofErf(Math.fma(u, width, lo));
+            return (float) Math.min(Math.max(Math.fma(z, std, mean), a), b);
+        }
     }
 
     /** Every element {@code value}. */

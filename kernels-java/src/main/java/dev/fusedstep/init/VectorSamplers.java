@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -27,6 +28,7 @@ final class VectorSamplers {
     private VectorSamplers() {}
 
     private static final VectorSpecies<Float> F = I.withLanes(float.class);
+    private static final VectorSpecies<Double> D = VectorTruncNormal.D;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     // Indexes into two vectors (a, b) for selectFrom: a0 b0 a1 b1 ..., the first half and the
@@ -85,9 +87,18 @@ final class VectorSamplers {
         final int[] firsts = new int[BLOCK / 2];
         final int[] seconds = new int[BLOCK / 2];
         final float[] radii = new float[BLOCK / 2];
+        /**
+         * The truncated normal's uniforms in erf space v in element order; its tail elements' v
+         * (then their quantiles) and log((1 - |v|) / 2), packed, {@code tailCount} of them.
+         */
+        final double[] erfSpace = new double[BLOCK];
+        final double[] tails = new double[BLOCK + ELEMENTS];
+        final double[] tailLogs = new double[BLOCK + ELEMENTS];
+        int tailCount;
         long stream, group;
         /** uniform: a and b; normal: mean and std. */
         float x, y;
+        Samplers.Truncation truncation;
         MemorySegment out;
         int at, count;
     }
@@ -104,6 +115,9 @@ final class VectorSamplers {
      */
     private static final MethodHandle[] UNIFORM_PHASES = phases("philoxPhase", "uniformPhase");
     private static final MethodHandle[] NORMAL_PHASES = phases("philoxPhase", "radiiPhase", "anglesPhase");
+    private static final MethodHandle[] TRUNC_NORMAL_PHASES =
+            phases("philoxPhase", "erfSpacePhase", "tailLogsPhase", "tailQuantilesPhase", "quantilesPhase",
+                    "truncValuesPhase");
 
     private static MethodHandle[] phases(String... names) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -135,20 +149,47 @@ final class VectorSamplers {
         angles(b.seconds, b.radii, b.x, b.y, b.out, b.at, b.count);
     }
 
+    private static void erfSpacePhase(Block b) {
+        erfSpace(b.firsts, b.seconds, b.truncation, b.erfSpace, b.count);
+        b.tailCount = VectorTruncNormal.compactTails(b.erfSpace, b.tails, b.tailLogs, b.count);
+    }
+
+    private static void tailLogsPhase(Block b) {
+        VectorTruncNormal.logs(b.tailLogs, b.tailLogs, b.tailCount);
+    }
+
+    private static void tailQuantilesPhase(Block b) {
+        VectorTruncNormal.tailQuantiles(b.tails, b.tailLogs, b.tailCount);
+    }
+
+    private static void quantilesPhase(Block b) {
+        VectorTruncNormal.quantiles(b.erfSpace, b.tails, b.count);
+    }
+
+    private static void truncValuesPhase(Block b) {
+        VectorTruncNormal.values(b.erfSpace, b.truncation, b.out, b.at, b.count);
+    }
+
     /**
      * Runs {@code phases} over L1-sized blocks of whole Philox steps; the elements before the
      * first block boundary and after the last whole step go through the scalar {@code source}.
      */
     private static void blocks(MethodHandle[] phases, Samplers.ChunkSource source, long seed, long stream, float x, float y,
             long from, MemorySegment out, int len) {
+        Block b = BLOCKS.get();
+        b.x = x;
+        b.y = y;
+        blocks(b, phases, source, seed, stream, from, out, len);
+    }
+
+    /** {@link #blocks} with the sampler's parameters already in {@code b}. */
+    private static void blocks(Block b, MethodHandle[] phases, Samplers.ChunkSource source, long seed, long stream,
+            long from, MemorySegment out, int len) {
         int head = head(from, len);
         int end = head + (len - head) / WORDS * WORDS;
         scalar(source, from, out, 0, head);
-        Block b = BLOCKS.get();
         VectorPhilox.roundKeys(seed, b.keys);
         b.stream = stream;
-        b.x = x;
-        b.y = y;
         b.out = out;
         for (int at = head; at < end; at += BLOCK) {
             b.at = at;
@@ -253,6 +294,38 @@ final class VectorSamplers {
         VectorMask<Float> sine = q.and(1).compare(VectorOperators.NE, 0).cast(F);
         IntVector sign = q.add(1).and(2).lanewise(VectorOperators.LSHL, 30);
         return cosTurns.blend(sinTurns, sine).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    }
+
+    /**
+     * {@link Samplers#truncNormal} lane-wise, in five passes after Philox's: the words to erf
+     * space v (in element order, as doubles) and the tail elements packed, the log of their
+     * {@code (1 - |v|) / 2}, their quantiles, every element's quantile (the central rational or
+     * its tail's), then {@code fma(z, std, mean)}, the clamp and the rounding to float
+     * ({@link VectorTruncNormal}). The quantiles pass apart from the last keeps the doubles
+     * where a test can compare them bit for bit (the float rounding hides most one-ulp slips).
+     */
+    static void truncNormal(Samplers.ChunkSource source, long seed, long stream, Samplers.Truncation t, long from,
+            MemorySegment out, int len) {
+        Block b = BLOCKS.get();
+        b.truncation = t;
+        blocks(b, TRUNC_NORMAL_PHASES, source, seed, stream, from, out, len);
+    }
+
+    /** {@code v = fma(unit(w), width, lo)} of elements {@code [0, count)} in element order, into {@code v}. */
+    static void erfSpace(int[] firsts, int[] seconds, Samplers.Truncation t, double[] v, int count) {
+        DoubleVector width = DoubleVector.broadcast(D, t.width()), lo = DoubleVector.broadcast(D, t.lo());
+        for (int i = 0; i < count; i += WORDS) {
+            IntVector f = IntVector.fromArray(I, firsts, i / 2), s = IntVector.fromArray(I, seconds, i / 2);
+            for (int half = 0; half < 2; half++) {
+                IntVector top = (half == 0 ? INTERLEAVE_LOW : INTERLEAVE_HIGH).selectFrom(f, s)
+                        .lanewise(VectorOperators.LSHR, 8);
+                // the int lanes as doubles, D's length at a time: unit(w) is exact in either
+                for (int part = 0; part < ELEMENTS / D.length(); part++) {
+                    ((DoubleVector) top.convertShape(VectorOperators.I2D, D, part)).mul(0x1p-24).fma(width, lo)
+                            .intoArray(v, i + half * ELEMENTS + part * D.length());
+                }
+            }
+        }
     }
 
     static void constant(float value, MemorySegment out, int len) {

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Vector API samplers give the scalar samplers' bits: the building blocks over every input
- * Box-Muller can give them, the samplers at odd starts and lengths, and whole initializers for
- * every dtype, thread count and an unaligned tensor.
+ * Box-Muller can give them, the samplers at odd starts and lengths (the truncated normal with
+ * central, one-sided, far-tail and unbounded bounds), and whole initializers for every dtype,
+ * thread count and an unaligned tensor.
  */
 class VectorSamplersTest {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -36,7 +37,10 @@ class VectorSamplersTest {
         Samplers.ChunkSource[] sources = {
             Samplers.uniform(rng, -2f, 3f), Samplers.uniform(rng, 0f, 1f), Samplers.uniform(rng, 1e-3f, 1e-3f),
             Samplers.normal(rng, 0.5f, 2f), Samplers.normal(rng, 0f, 0f), Samplers.normal(RandomStream.of(0), 0f, 1f),
-            Samplers.constant(-1.25f)};
+            Samplers.constant(-1.25f), Samplers.truncNormal(rng, 0, 1, -2, 2), Samplers.truncNormal(rng, 0, 1, 3, 5),
+            Samplers.truncNormal(rng, 0, 0.02, Double.NEGATIVE_INFINITY, 0.01), Samplers.truncNormal(rng, 1, 0.5, -0.25, 1.75),
+            Samplers.truncNormal(rng, 0, 1, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+            Samplers.truncNormal(RandomStream.of(0), -3, 2, 30, 31)};
         long[] starts = {0, 1, 2, 3, 5, 4L * 1_000_003 + 1, (1L << 34) + 3, (1L << 32) * 4 - 9};
         int[] lengths = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 35, 63, 64, 65, 1000, 4099};
         for (Samplers.ChunkSource source : sources) {
@@ -65,6 +69,9 @@ class VectorSamplersTest {
             (b, t) -> Init.uniform(b, t, -0.5, 0.25, rng),
             (b, t) -> Init.normal(b, t, 1, 3, rng),
             (b, t) -> Fill.run(b, t, Samplers.constant(0.1f)),
+            (b, t) -> Init.truncNormal(b, t, 0, 1, -2, 2, rng),
+            (b, t) -> Init.truncNormal(b, t, 0, 1, 3, 5, rng),
+            (b, t) -> Init.truncNormal(b, t, 0, 0.02, Double.NEGATIVE_INFINITY, 0.01, rng),
         };
         long[] sizes = {1, 17, CpuBackend.CHUNK + 5, 2L * CpuBackend.CHUNK + 2049};
         try (Arena arena = Arena.ofShared()) {

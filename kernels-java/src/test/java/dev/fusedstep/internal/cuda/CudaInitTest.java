@@ -93,12 +93,10 @@ class CudaInitTest {
                         backend.synchronize();
                         assertSameBytes(tail(whole, first), download(host, device), "normal " + what);
 
-                        if (n < 10_000) {  // erfinv per element: the long ones are covered above
-                            Init.truncNormal(whole, 0, 1, -2, 2, RNG);
-                            DeviceInit.truncNormal(backend, device, first, RNG.seed(), RNG.stream(), 0, 1, -2, 2);
-                            backend.synchronize();
-                            assertSameBytes(tail(whole, first), download(host, device), "truncNormal " + what);
-                        }
+                        Init.truncNormal(whole, 0, 1, -2, 2, RNG);
+                        DeviceInit.truncNormal(backend, device, first, RNG.seed(), RNG.stream(), 0, 1, -2, 2);
+                        backend.synchronize();
+                        assertSameBytes(tail(whole, first), download(host, device), "truncNormal " + what);
                     }
                 }
             }

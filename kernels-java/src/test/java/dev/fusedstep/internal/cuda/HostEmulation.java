@@ -42,6 +42,7 @@ final class HostEmulation {
     private final MethodHandle initConstant;
     private final MethodHandle exp;
     private final MethodHandle log;
+    private final MethodHandle normalQuantile;
     // --- half-precision layouts ---
     private final MethodHandle stepLayouts;
     // --- end half-precision layouts ---
@@ -78,6 +79,8 @@ final class HostEmulation {
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_FLOAT));
         exp = linker.downcallHandle(lib.find("fs_host_exp").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
         log = linker.downcallHandle(lib.find("fs_host_log").orElseThrow(), FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
+        normalQuantile = linker.downcallHandle(lib.find("fs_host_normal_quantile").orElseThrow(),
+                FunctionDescriptor.of(JAVA_DOUBLE, JAVA_DOUBLE));
         // --- half-precision layouts ---
         stepLayouts = linker.downcallHandle(lib.find("fs_host_step_layouts").orElseThrow(), FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
@@ -260,6 +263,15 @@ final class HostEmulation {
     double log(double x) {
         try {
             return (double) log.invokeExact(x);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The truncated normal kernel's quantile, {@code Phi^-1((1 + v) / 2)} (NormalQuantile.ofErf's bits). */
+    double normalQuantile(double v) {
+        try {
+            return (double) normalQuantile.invokeExact(v);
         } catch (Throwable t) {
             throw rethrow(t);
         }
