@@ -100,6 +100,8 @@ public final class NormKernel {
 
     private static final class Vectorized {
         private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
+        /** Floats with as many lanes as {@link #D}. */
+        private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
         // One loop per dtype, each loading its dtype directly. The shared VectorStorage.load,
         // once hot with two dtypes, compiles too big to inline, and a vector returned from a call
@@ -117,10 +119,13 @@ public final class NormKernel {
         private static double sumOfSquaresF32(MemorySegment g, long from, long to) {
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
+            long half = (long) HALF.vectorByteSize();
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
-                FloatVector x = FloatVector.fromMemorySegment(F, g, i * 4, Lanes.LE);
-                lo = addSquares(x, 0, lo);
-                hi = addSquares(x, 1, hi);
+                // two half-width loads, each widened whole: the loads fold into the conversions
+                // (one instruction fewer per vector than splitting a full load), the same lanes
+                // in the same chains. 16M: 0.093-0.097 ns/element against 0.097-0.104 (CPU time).
+                lo = addSquaresOfHalf(FloatVector.fromMemorySegment(HALF, g, i * 4, Lanes.LE), lo);
+                hi = addSquaresOfHalf(FloatVector.fromMemorySegment(HALF, g, i * 4 + half, Lanes.LE), hi);
             }
             return scalarSumOfSquares(g, DType.F32, i, to, sumInLaneOrder(lo.add(hi)));
         }
@@ -167,6 +172,16 @@ public final class NormKernel {
             // mul + add gives the same bits with a shorter chain latency, but at 16M it ran at
             // 0.26 ns/element against 0.10 for the fma (thread CPU time): fewer operations per
             // element let more loads be in flight.
+            return w.fma(w, acc);
+        }
+
+        /**
+         * {@link #addSquares} of a {@link #HALF}-width vector: its own method, so that the
+         * conversion call site sees one vector class (a site that saw two would be inlined
+         * behind a type check, one more way to a boxed vector).
+         */
+        private static DoubleVector addSquaresOfHalf(FloatVector x, DoubleVector acc) {
+            DoubleVector w = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
             return w.fma(w, acc);
         }
 
