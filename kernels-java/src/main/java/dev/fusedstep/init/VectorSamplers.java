@@ -83,7 +83,7 @@ final class VectorSamplers {
 
     /** One block of a sampler as it goes through the phases; one per thread. */
     private static final class Block {
-        final long[] keys = new long[VectorPhilox.KEYS];
+        final int[] keys = new int[VectorPhilox.KEYS];
         final int[] firsts = new int[BLOCK / 2];
         final int[] seconds = new int[BLOCK / 2];
         final float[] radii = new float[BLOCK / 2];

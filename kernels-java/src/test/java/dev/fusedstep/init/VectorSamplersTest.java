@@ -170,7 +170,7 @@ class VectorSamplersTest {
             int count = 2 * VectorPhilox.WORDS; // two steps: the counter advances between them
             int[] firsts = new int[count / 2];
             int[] seconds = new int[count / 2];
-            long[] keys = new long[VectorPhilox.KEYS];
+            int[] keys = new int[VectorPhilox.KEYS];
             int[] block = new int[4];
             for (long seed : seeds) {
                 VectorPhilox.roundKeys(seed, keys);
