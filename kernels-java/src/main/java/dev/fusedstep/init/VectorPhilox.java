@@ -74,12 +74,20 @@ final class VectorPhilox {
      */
     static void words(int[] keys, long stream, long group, int[] firsts, int[] seconds, int count) {
         LongVector m0 = LongVector.broadcast(L, M0 & LOW), m1 = LongVector.broadcast(L, M1 & LOW);
-        LongVector s2 = LongVector.broadcast(L, stream & LOW), s3 = LongVector.broadcast(L, stream >>> 32);
+        // Round 0 multiplies the stream word c2, the same in every block: its product, and the
+        // words it gives c0 and c2 with the keys, are computed once.
+        long p1First = (stream & LOW) * (M1 & LOW);
+        LongVector c1First = LongVector.broadcast(L, p1First);
+        LongVector c0Key = LongVector.broadcast(L, (p1First >>> 32) ^ (keys[0] & LOW));
+        LongVector c2Key = LongVector.broadcast(L, (stream >>> 32) ^ (keys[ROUNDS] & LOW));
         LongVector g = LongVector.broadcast(L, group).add(IOTA);
         for (int at = 0; at < count / 2; at += ELEMENTS) {
-            LongVector c0 = g.and(LOW), c1 = g.lanewise(VectorOperators.LSHR, 32), c2 = s2, c3 = s3;
-            for (int r = 0; r < ROUNDS; r++) {
-                LongVector p0 = c0.mul(m0);
+            LongVector p0 = g.and(LOW).mul(m0);
+            LongVector c0 = g.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c0Key);
+            LongVector c2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c2Key);
+            LongVector c1 = c1First, c3 = p0;
+            for (int r = 1; r < ROUNDS; r++) {
+                p0 = c0.mul(m0);
                 LongVector p1 = c2.mul(m1);
                 c0 = highXor(p1, c1, keys[r]);
                 c2 = highXor(p0, c3, keys[ROUNDS + r]);

@@ -270,7 +270,7 @@ final class VectorSamplers {
         FloatVector m = bits.and(0x007FFFFF).or(0x3F000000).reinterpretAsFloats();
         VectorMask<Float> small = m.compare(VectorOperators.LT, Float32Math.SQRT_HALF);
         e = e.sub(1, small.cast(I));
-        FloatVector x = m.sub(1f).blend(m.add(m).sub(1f), small);
+        FloatVector x = m.blend(m.add(m), small).sub(1f); // (m + m) - 1 or m - 1: one subtraction for both
         FloatVector z = x.mul(x);
         FloatVector p = horner(LOG, x);
         FloatVector fe = (FloatVector) e.convert(VectorOperators.I2F, 0);
