@@ -83,10 +83,12 @@ final class VectorSamplers {
 
     /** One block of a sampler as it goes through the phases; one per thread. */
     private static final class Block {
-        final long[] keys = new long[VectorPhilox.KEYS];
+        final int[] keys = new int[VectorPhilox.KEYS];
         final int[] firsts = new int[BLOCK / 2];
         final int[] seconds = new int[BLOCK / 2];
         final float[] radii = new float[BLOCK / 2];
+        /** The normal's values, in element order, before they are copied to the tensor. */
+        final float[] values = new float[BLOCK];
         /**
          * The truncated normal's uniforms in erf space v in element order; its tail elements' v
          * (then their quantiles) and log((1 - |v|) / 2), packed, {@code tailCount} of them.
@@ -146,7 +148,8 @@ final class VectorSamplers {
     }
 
     private static void anglesPhase(Block b) {
-        angles(b.seconds, b.radii, b.x, b.y, b.out, b.at, b.count);
+        angles(b.seconds, b.radii, b.x, b.y, b.values, b.count);
+        MemorySegment.copy(b.values, 0, b.out, FLOAT, (long) b.at * 4, b.count);
     }
 
     private static void erfSpacePhase(Block b) {
@@ -213,9 +216,10 @@ final class VectorSamplers {
      * {@link Samplers#pair} lane-wise. A pair's first word gives its radius: a vector of them
      * takes one vector of logs; its second word gives its angle: one remainder and one sine and
      * cosine polynomial each; {@code sin2pi(t)} is {@code cos2pi}'s quadrant case
-     * {@code (q + 3) & 3} with the same remainder. Two permutes put (z0, z1) back in element
-     * order. Three passes (Philox words, radii, angles and output) over L1-sized blocks, see
-     * {@link #NORMAL_PHASES}.
+     * {@code (q + 3) & 3} with the same remainder (the same polynomials, swapped and negated in
+     * other quadrants). Two permutes put (z0, z1) back in element order. Three passes (Philox
+     * words, radii, angles and output) over L1-sized blocks, see {@link #NORMAL_PHASES}; the
+     * radius inside the angles' loop made C2 box every vector (36 B/element, 4.7x slower).
      */
     static void normal(Samplers.ChunkSource source, long seed, long stream, float mean, float std, long from,
             MemorySegment out, int len) {
@@ -229,23 +233,27 @@ final class VectorSamplers {
         }
     }
 
-    /** {@code fma(r cos, std, mean)} and {@code fma(r sin, std, mean)} of each pair, stored in element order. */
-    static void angles(int[] seconds, float[] radii, float mean, float std, MemorySegment out, int at, int count) {
+    /**
+     * {@code fma(r cos, std, mean)} and {@code fma(r sin, std, mean)} of each pair, in element
+     * order into {@code values}. An array, copied to the tensor once per block: each Vector API
+     * store to a segment costs some forty scalar instructions of checks (the segment's class,
+     * read-only, bounds, liveness), as many as the vector work of its sixteen values.
+     */
+    static void angles(int[] seconds, float[] radii, float mean, float std, float[] values, int count) {
         FloatVector vStd = FloatVector.broadcast(F, std), vMean = FloatVector.broadcast(F, mean);
         for (int i = 0; i < count; i += 2 * ELEMENTS) {
             IntVector turns = IntVector.fromArray(I, seconds, i / 2).lanewise(VectorOperators.LSHR, 8);
-            IntVector q = turns.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
-            FloatVector f = ((FloatVector) turns.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
-                    .mul(0x1p-24f);
+            IntVector q = quadrants(turns);
+            FloatVector f = remainders(turns, q);
             FloatVector f2 = f.mul(f);
             FloatVector sinTurns = horner(SIN, f2).mul(f);
             FloatVector cosTurns = horner(COS, f2);
+            VectorMask<Float> odd = odd(q);
             FloatVector r = FloatVector.fromArray(F, radii, i / 2);
-            IntVector z0 = r.mul(pick(q, sinTurns, cosTurns)).fma(vStd, vMean).reinterpretAsInts();
-            IntVector z1 = r.mul(pick(q.add(3), sinTurns, cosTurns)).fma(vStd, vMean).reinterpretAsInts();
-            INTERLEAVE_LOW.selectFrom(z0, z1).reinterpretAsFloats().intoMemorySegment(out, (long) (at + i) * 4, LE);
-            INTERLEAVE_HIGH.selectFrom(z0, z1).reinterpretAsFloats()
-                    .intoMemorySegment(out, (long) (at + i + ELEMENTS) * 4, LE);
+            IntVector z0 = r.mul(cos2pi(q, sinTurns, cosTurns, odd)).fma(vStd, vMean).reinterpretAsInts();
+            IntVector z1 = r.mul(sin2pi(q, sinTurns, cosTurns, odd)).fma(vStd, vMean).reinterpretAsInts();
+            INTERLEAVE_LOW.selectFrom(z0, z1).reinterpretAsFloats().intoArray(values, i);
+            INTERLEAVE_HIGH.selectFrom(z0, z1).reinterpretAsFloats().intoArray(values, i + ELEMENTS);
         }
     }
 
@@ -263,7 +271,7 @@ final class VectorSamplers {
         FloatVector m = bits.and(0x007FFFFF).or(0x3F000000).reinterpretAsFloats();
         VectorMask<Float> small = m.compare(VectorOperators.LT, Float32Math.SQRT_HALF);
         e = e.sub(1, small.cast(I));
-        FloatVector x = m.sub(1f).blend(m.add(m).sub(1f), small);
+        FloatVector x = m.blend(m.add(m), small).sub(1f); // (m + m) - 1 or m - 1: one subtraction for both
         FloatVector z = x.mul(x);
         FloatVector p = horner(LOG, x);
         FloatVector fe = (FloatVector) e.convert(VectorOperators.I2F, 0);
@@ -274,26 +282,56 @@ final class VectorSamplers {
         return fe.fma(c(Float32Math.LN2_HI), r);
     }
 
-    /**
-     * Per lane, {@link Float32Math#cos2pi} of {@code turns24} with its quadrant case advanced by
-     * {@code shift} (0: the cosine, 3: the sine), as {@link #angles} computes it.
-     */
-    static FloatVector cos2piShifted(IntVector turns24, IntVector shift) {
-        IntVector q = turns24.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
-        FloatVector f = ((FloatVector) turns24.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
+    /** {@link Float32Math#quadrant} lane-wise, before its {@code & 3}: 0 to 4, 4 meaning 0. */
+    private static IntVector quadrants(IntVector turns24) {
+        return turns24.add(1 << 21).lanewise(VectorOperators.LSHR, 22);
+    }
+
+    /** {@link Float32Math#remainder} lane-wise, given the lanes' {@link #quadrants}. */
+    private static FloatVector remainders(IntVector turns24, IntVector q) {
+        return ((FloatVector) turns24.sub(q.lanewise(VectorOperators.LSHL, 22)).convert(VectorOperators.I2F, 0))
                 .mul(0x1p-24f);
-        FloatVector f2 = f.mul(f);
-        return pick(q.add(shift), horner(SIN, f2).mul(f), horner(COS, f2));
+    }
+
+    /** The lanes of an odd quadrant, where cos2pi takes the sine polynomial and sin2pi the cosine. */
+    private static VectorMask<Float> odd(IntVector q) {
+        return q.and(1).compare(VectorOperators.NE, 0).cast(F);
+    }
+
+    /** {@link Float32Math#cos2pi} lane-wise: case {@code q & 3} of (cos, -sin, -cos, sin) of the remainder. */
+    private static FloatVector cos2pi(IntVector q, FloatVector sinTurns, FloatVector cosTurns, VectorMask<Float> odd) {
+        return negatedWhereBit1(cosTurns.blend(sinTurns, odd), q.add(1));
+    }
+
+    /** {@link Float32Math#sin2pi} lane-wise: case {@code q & 3} of (sin, cos, -sin, -cos) of the remainder. */
+    private static FloatVector sin2pi(IntVector q, FloatVector sinTurns, FloatVector cosTurns, VectorMask<Float> odd) {
+        return negatedWhereBit1(sinTurns.blend(cosTurns, odd), q);
     }
 
     /**
-     * cos2pi's quadrant table: case {@code q & 3} of (cos, -sin, -cos, sin) of the remainder. The
-     * sign flip is an xor of the sign bit, as the scalar negation is.
+     * {@code v} negated in the lanes where bit 1 of {@code k} is set: that bit shifted to the
+     * sign and xor-ed in, as the scalar negation flips it (C2 makes the and and the xor one
+     * {@code vpternlogd}).
      */
-    private static FloatVector pick(IntVector q, FloatVector sinTurns, FloatVector cosTurns) {
-        VectorMask<Float> sine = q.and(1).compare(VectorOperators.NE, 0).cast(F);
-        IntVector sign = q.add(1).and(2).lanewise(VectorOperators.LSHL, 30);
-        return cosTurns.blend(sinTurns, sine).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    private static FloatVector negatedWhereBit1(FloatVector v, IntVector k) {
+        IntVector sign = k.lanewise(VectorOperators.LSHL, 30).and(0x8000_0000);
+        return v.reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    }
+
+    /** {@link Float32Math#cos2pi} of {@code turns24} lane-wise, through {@link #angles}' steps. */
+    static FloatVector cos2pi(IntVector turns24) {
+        IntVector q = quadrants(turns24);
+        FloatVector f = remainders(turns24, q);
+        FloatVector f2 = f.mul(f);
+        return cos2pi(q, horner(SIN, f2).mul(f), horner(COS, f2), odd(q));
+    }
+
+    /** {@link Float32Math#sin2pi} of {@code turns24} lane-wise, through {@link #angles}' steps. */
+    static FloatVector sin2pi(IntVector turns24) {
+        IntVector q = quadrants(turns24);
+        FloatVector f = remainders(turns24, q);
+        FloatVector f2 = f.mul(f);
+        return sin2pi(q, horner(SIN, f2).mul(f), horner(COS, f2), odd(q));
     }
 
     /**

@@ -138,20 +138,18 @@ class VectorSamplersTest {
             }
         }
 
-        /** The angle takes the 2^24 values t 2^-24: the vector cosine (shift 0) and sine (shift 3) match on all. */
+        /** The angle takes the 2^24 values t 2^-24: the vector cosine and sine match on all. */
         static void cosAndSinOnEveryTurn() {
             int[] turns = new int[LANES];
             float[] cos = new float[LANES];
             float[] sin = new float[LANES];
-            IntVector zero = IntVector.zero(VectorPhilox.I);
-            IntVector three = IntVector.broadcast(VectorPhilox.I, 3);
             for (int base = 0; base < 1 << 24; base += LANES) {
                 for (int j = 0; j < LANES; j++) {
                     turns[j] = base + j;
                 }
                 IntVector t = IntVector.fromArray(VectorPhilox.I, turns, 0);
-                VectorSamplers.cos2piShifted(t, zero).intoArray(cos, 0);
-                VectorSamplers.cos2piShifted(t, three).intoArray(sin, 0);
+                VectorSamplers.cos2pi(t).intoArray(cos, 0);
+                VectorSamplers.sin2pi(t).intoArray(sin, 0);
                 for (int j = 0; j < LANES; j++) {
                     if (Float.floatToRawIntBits(cos[j]) != Float.floatToRawIntBits(Float32Math.cos2pi(turns[j]))
                             || Float.floatToRawIntBits(sin[j]) != Float.floatToRawIntBits(Float32Math.sin2pi(turns[j]))) {
@@ -170,7 +168,7 @@ class VectorSamplersTest {
             int count = 2 * VectorPhilox.WORDS; // two steps: the counter advances between them
             int[] firsts = new int[count / 2];
             int[] seconds = new int[count / 2];
-            long[] keys = new long[VectorPhilox.KEYS];
+            int[] keys = new int[VectorPhilox.KEYS];
             int[] block = new int[4];
             for (long seed : seeds) {
                 VectorPhilox.roundKeys(seed, keys);
