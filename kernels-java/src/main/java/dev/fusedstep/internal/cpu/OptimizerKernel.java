@@ -123,11 +123,11 @@ public abstract class OptimizerKernel {
 
     /**
      * A loop over elements {@code [from, from + n)} of a target whose layout is one of
-     * {@link StepTarget.Fused}, widening the half inputs inside the float32 update ({@code b}: this thread's scratch), with the bits of the staged path. Returns
-     * how many elements from {@code from} it updated (the scalar loop does the rest); 0 where the
-     * kernel has no such loop,
-     * and {@link StagedLoop} stages the blocks instead. Only for the rules where the staging's
-     * extra passes cost most.
+     * {@link StepTarget.Fused}, widening the half inputs inside the float32 update ({@code b}:
+     * this thread's scratch), with the bits of the staged path. Returns how many elements from
+     * {@code from} it updated (the scalar loop does the rest); 0 where the kernel has no such
+     * loop, and {@link StagedLoop} stages the blocks instead. Only for the rules where the
+     * staging's extra passes cost most.
      */
     long vectorFused(float[] s, StepTarget t, F32Block b, long from, long n) {
         return 0;
