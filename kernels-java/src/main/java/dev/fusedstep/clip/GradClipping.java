@@ -85,7 +85,10 @@ public final class GradClipping {
             firstChunk[t + 1] = firstChunk[t] + chunks(grads.get(t));
         }
         int count = firstChunk[grads.size()];
-        double[] partial = PARTIALS.get().take(count);
+        if (PARTIALS.get().length < count) {
+            PARTIALS.set(new double[count]);
+        }
+        double[] partial = PARTIALS.get();
         boolean vectorized = backend.vectorized();
         backend.pool().run(count, c -> partial[c] = chunkPartial(grads, firstChunk, c, normType, vectorized),
                 parallel(backend, grads));
@@ -116,19 +119,8 @@ public final class GradClipping {
                 : NormKernel.sumOfPowers(g, d, from, to, normType);
     }
 
-    /** Each calling thread's partials array, grown to the largest chunk count it has seen: a norm allocates no partials per call. */
-    private static final ThreadLocal<Partials> PARTIALS = ThreadLocal.withInitial(Partials::new);
-
-    private static final class Partials {
-        private double[] values = new double[0];
-
-        double[] take(int count) {
-            if (values.length < count) {
-                values = new double[count];
-            }
-            return values;
-        }
-    }
+    /** Each calling thread's partials, grown to the most chunks it has seen: a norm allocates no partials per call. */
+    private static final ThreadLocal<double[]> PARTIALS = ThreadLocal.withInitial(() -> new double[0]);
 
     static double clipGradNorm(CpuBackend backend, List<Tensor> grads, double maxNorm, double normType) {
         requireMaxNorm(maxNorm);
