@@ -83,6 +83,19 @@ final class SgdKernel extends OptimizerKernel {
         Vectorized.update(this, s, b, n);
     }
 
+    /**
+     * BF16 master weights in one pass (the other layouts are staged): staged, at 16M on one
+     * thread, plain SGD ran at 0.32 x its probe and SGD with momentum at 0.58 x.
+     */
+    @Override
+    long vectorFused(float[] s, StepTarget t, F32Block b, long from, long n) {
+        if (t.fused != StepTarget.Fused.BF16_MASTER) {
+            return 0;
+        }
+        Vectorized.updateBf16Master(this, s, t, from, n);
+        return n;
+    }
+
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(SgdKernel k, float[] s, F32Block b, long n) {
@@ -114,6 +127,47 @@ final class SgdKernel extends OptimizerKernel {
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
                 VectorStorage.storeF32(param, paramAt, i, g.fma(negLr, p));
+            }
+        }
+
+        /**
+         * {@link #update} over elements {@code [from, from + n)} of float32 master weights and
+         * momentum buffer, reading the BF16 gradient and writing the BF16 parameter in the same
+         * pass. Its own loop, the formulas written out again: read through shared helpers that
+         * switch dtype, the float32 loop grew past C2's inlining budget in a JVM that also ran
+         * the other layouts, and boxed its vectors now and then (5 of 27 such JVMs, against 0
+         * of 27 without the helpers).
+         */
+        static void updateBf16Master(SgdKernel k, float[] s, StepTarget t, long from, long n) {
+            MemorySegment grad = t.grad, master = t.param, half = t.paramOut;
+            MemorySegment momentumBuffer = k.hasMomentum ? t.states[0] : null;
+            long at = from * Float.BYTES;
+            boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
+            boolean first = s[FIRST_STEP] != 0f;
+            float mom = s[MOMENTUM], gradScale = s[GRAD_SCALE];
+            FloatVector wd = FloatVector.broadcast(F, s[WD]);
+            FloatVector momV = FloatVector.broadcast(F, mom);
+            FloatVector keep = FloatVector.broadcast(F, s[ONE_MINUS_DAMPENING]);
+            FloatVector negLr = FloatVector.broadcast(F, s[NEG_LR]);
+            for (long i = 0; i < n; i += F.length()) {
+                FloatVector g = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(grad, from + i)).mul(gradScale);
+                if (maximize) {
+                    g = g.neg();
+                }
+                FloatVector p = VectorStorage.loadF32(master, at, i);
+                if (l2) {
+                    g = p.fma(wd, g);
+                }
+                if (hasMomentum) {
+                    FloatVector buf = first
+                            ? g
+                            : g.fma(keep, VectorStorage.loadF32(momentumBuffer, at, i).mul(mom));
+                    VectorStorage.storeF32(momentumBuffer, at, i, buf);
+                    g = nesterov ? buf.fma(momV, g) : buf;
+                }
+                FloatVector updated = g.fma(negLr, p);
+                VectorStorage.storeF32(master, at, i, updated);
+                VectorStorage.storeHalves(VectorStorage.floatToBf16(updated), half, from + i);
             }
         }
     }
