@@ -26,10 +26,10 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: Report <jmh-result.json> [out.md]");
+            System.err.println("usage: Report <jmh-result.json or .json.gz> [out.md]");
             System.exit(2);
         }
-        String json = Files.readString(Path.of(args[0]));
+        String json = readJson(Path.of(args[0]));
         String md = render(json);
         if (args.length == 2) {
             Files.writeString(Path.of(args[1]), md);
@@ -40,6 +40,19 @@ public final class Report {
             Files.writeString(svg, SvgChart.render(BenchRows.rows(json), "fusedstep: GB/s per kernel against its probe"));
         } else {
             System.out.print(md);
+        }
+    }
+
+    /**
+     * A JMH result, plain or gzipped: bench/results keeps its JSON gzipped (a tenth of the size),
+     * because the GPU machine's copy of the working tree has a size limit.
+     */
+    static String readJson(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return Files.readString(file);
+        }
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -1,8 +1,16 @@
 package dev.fusedstep.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
@@ -47,5 +55,17 @@ class ReportTest {
         assertTrue(md.contains("| adam_amsgrad | vector1 | master_bf16 | 64K | 1 | 0.500 | NaN | 0.0% | 72.0 | 90.0 | 0.80 |"), md);
         // SGD with Nesterov momentum, float32: 20 B; 30x ND4J
         assertTrue(md.contains("| nesterovs vs ND4J | vector1 | f32 | 64K | 1 | 0.100 | NaN | 0.0% | 200.0 | — | — | — | 30.00 |"), md);
+    }
+
+    @Test
+    void readsGzippedResultsAsPlainOnes(@TempDir Path dir) throws IOException {
+        String json = "[" + result("vector1", 65536 * 0.25) + "]";
+        Path plain = Files.writeString(dir.resolve("r.json"), json);
+        Path gz = dir.resolve("r.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(json, Report.readJson(plain));
+        assertEquals(json, Report.readJson(gz));
     }
 }
