@@ -72,9 +72,12 @@ final class LoopParityHarness {
         /** Float32 master weights and states, BF16 gradient and parameter: the layout of {@link OptimizerKernel#vectorFused}'s default loop. */
         static final Layout BF16_MASTER = new Layout(DType.F32, DType.BF16, DType.F32, DType.BF16, false);
 
+        /** Parameter, gradient and states all BF16, rounded to nearest-even. */
+        static final Layout ALL_BF16 = new Layout(DType.BF16, DType.BF16, DType.BF16, null, false);
+
         static final Layout[] ALL = {
             new Layout(DType.F32, DType.F32, DType.F32, null, false),
-            new Layout(DType.BF16, DType.BF16, DType.BF16, null, false),
+            ALL_BF16,
             new Layout(DType.BF16, DType.BF16, DType.BF16, null, true),
             new Layout(DType.F16, DType.F16, DType.F16, null, false),
             BF16_MASTER,

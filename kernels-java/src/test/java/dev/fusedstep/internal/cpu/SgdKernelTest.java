@@ -26,6 +26,13 @@ class SgdKernelTest {
     }
 
     @Test
+    void allBf16LoopMatchesScalarLoop() {
+        // the one-pass all-BF16 loop (vectorFused), every case
+        LoopParityHarness.assertVectorMatchesScalar(rnd -> new SgdKernel(randomRule(rnd)), 0xB16_5DL,
+                LoopParityHarness.Layout.ALL_BF16);
+    }
+
+    @Test
     void stateCountFollowsMomentum() {
         assertEquals(0, new SgdKernel(new SGD()).stateCount());
         assertEquals(1, new SgdKernel(new SGD().withMomentum(0.9)).stateCount());
