@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  * slower); the float32 loops and the cast loops each compile on their own. The exception is a
  * kernel's hand-written loops for the common BF16 layouts ({@link OptimizerKernel#vectorFused}):
  * each small enough to compile whole, they save the staging's extra passes where they cost most
- * (AdamW with BF16 master weights at 16M: 1.12 -> 0.55-0.80 ns/param, probe 0.56-0.62).
+ * (AdamW with BF16 master weights at 16M: 1.12 -> 0.55-0.80 ns/param, probe 0.56-0.62; SGD with
+ * momentum, all-BF16, 64K: 0.77 -> 0.20).
  */
 final class StagedLoop {
     private StagedLoop() {}
