@@ -115,14 +115,18 @@ final class AdamKernel extends OptimizerKernel {
         if (amsgrad) {
             return 0;
         }
-        switch (t.fused) {
-            case BF16_MASTER -> Vectorized.updateBf16Master(this, s, t, from, n);
-            case BF16 -> Vectorized.updateBf16(this, s, t, b, from, n);
-            case NONE -> {
-                return 0;
+        return switch (t.fused) {
+            case BF16_MASTER -> {
+                Vectorized.updateBf16Master(this, s, t, from, n);
+                yield n;
             }
-        }
-        return n;
+            case BF16 -> {
+                Vectorized.updateBf16(this, s, t, b, from, n);
+                yield n;
+            }
+            // BF16 states: a fused loop with two rounding passes measured no faster than staging
+            case NONE, BF16_STATES -> 0;
+        };
     }
 
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */

@@ -42,7 +42,9 @@ public final class StepTarget {
         /** Float32 master weights and states, BF16 gradient, BF16 parameter written from the master. */
         BF16_MASTER,
         /** Parameter, gradient and states all BF16. */
-        BF16
+        BF16,
+        /** Float32 parameter and gradient, BF16 states. */
+        BF16_STATES
     }
 
     final Fused fused;
@@ -74,6 +76,9 @@ public final class StepTarget {
         }
         if (paramOut == null && param == DType.BF16 && grad == DType.BF16 && (state == null || state == DType.BF16)) {
             return Fused.BF16;
+        }
+        if (paramOut == null && param == DType.F32 && grad == DType.F32 && state == DType.BF16) {
+            return Fused.BF16_STATES;
         }
         return Fused.NONE;
     }

@@ -75,6 +75,9 @@ final class LoopParityHarness {
         /** Parameter, gradient and states all BF16, rounded to nearest-even. */
         static final Layout ALL_BF16 = new Layout(DType.BF16, DType.BF16, DType.BF16, null, false);
 
+        /** Float32 parameter and gradient, BF16 states. */
+        static final Layout BF16_STATES = new Layout(DType.F32, DType.F32, DType.BF16, null, false);
+
         static final Layout[] ALL = {
             new Layout(DType.F32, DType.F32, DType.F32, null, false),
             ALL_BF16,
@@ -83,7 +86,7 @@ final class LoopParityHarness {
             BF16_MASTER,
             new Layout(DType.F32, DType.BF16, DType.F32, DType.BF16, true),
             new Layout(DType.F32, DType.F16, DType.F32, DType.F16, false),
-            new Layout(DType.F32, DType.F32, DType.BF16, null, false),
+            BF16_STATES,
         };
     }
 

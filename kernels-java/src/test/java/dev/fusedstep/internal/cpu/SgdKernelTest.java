@@ -33,6 +33,13 @@ class SgdKernelTest {
     }
 
     @Test
+    void bf16StatesLoopMatchesScalarLoop() {
+        // the one-pass loop for float32 parameters with a BF16 momentum buffer, every case
+        LoopParityHarness.assertVectorMatchesScalar(rnd -> new SgdKernel(randomRule(rnd).withMomentum(0.9)), 0xB16_57L,
+                LoopParityHarness.Layout.BF16_STATES);
+    }
+
+    @Test
     void stateCountFollowsMomentum() {
         assertEquals(0, new SgdKernel(new SGD()).stateCount());
         assertEquals(1, new SgdKernel(new SGD().withMomentum(0.9)).stateCount());
