@@ -89,15 +89,21 @@ final class SgdKernel extends OptimizerKernel {
      */
     @Override
     long vectorFused(float[] s, StepTarget t, F32Block b, long from, long n) {
-        switch (t.fused) {
-            case BF16_MASTER -> Vectorized.updateBf16Master(this, s, t, from, n);
-            case BF16 -> Vectorized.updateBf16(this, s, t, from, n);
-            case BF16_STATES -> Vectorized.updateBf16States(this, s, t, from, n);
-            case NONE -> {
-                return 0;
+        return switch (t.fused) {
+            case BF16_MASTER -> {
+                Vectorized.updateBf16Master(this, s, t, from, n);
+                yield n;
             }
-        }
-        return n;
+            case BF16 -> {
+                Vectorized.updateBf16(this, s, t, from, n);
+                yield n;
+            }
+            case BF16_STATES -> {
+                Vectorized.updateBf16States(this, s, t, from, n);
+                yield n;
+            }
+            case NONE -> 0;
+        };
     }
 
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
