@@ -3,12 +3,14 @@ package dev.fusedstep.bench;
 import dev.fusedstep.io.Json;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Turns a JMH JSON result file (AverageTime, ns/op) of these benchmarks into Markdown: per
@@ -51,8 +53,8 @@ public final class Report {
         if (!file.getFileName().toString().endsWith(".gz")) {
             return Files.readString(file);
         }
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try (var in = new GZIPInputStream(Files.newInputStream(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

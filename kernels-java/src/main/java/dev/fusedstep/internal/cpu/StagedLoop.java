@@ -66,7 +66,7 @@ final class StagedLoop {
             k.vectorF32(s, b, n);
             // role -1 is the half copy of a master parameter, rounded from the master just written
             for (int role = -1; role < buffers; role++) {
-                MemorySegment src = b.scratch, dst;
+                MemorySegment src, dst;
                 long srcIndex;
                 DType d;
                 if (role == -1) {
@@ -82,6 +82,7 @@ final class StagedLoop {
                     if (role == F32Block.GRAD || d == DType.F32) {
                         continue;
                     }
+                    src = b.scratch;
                     srcIndex = b.slot(role);
                     dst = buffer(t, role);
                 }

@@ -71,7 +71,7 @@ public final class StepTarget {
         if (stochastic) {
             return Fused.NONE;
         }
-        if (paramOut == DType.BF16 && param == DType.F32 && grad == DType.BF16 && state != DType.BF16 && state != DType.F16) {
+        if (paramOut == DType.BF16 && param == DType.F32 && grad == DType.BF16 && (state == null || state == DType.F32)) {
             return Fused.BF16_MASTER;
         }
         if (paramOut == null && param == DType.BF16 && grad == DType.BF16 && (state == null || state == DType.BF16)) {

@@ -75,7 +75,7 @@ final class VectorStorage {
     }
 
     // floatToBf16's constants as vectors, for the reason given at floatToF16's: fewer nodes for
-    // C2's inlining budget in the loops that round inline (AdamKernel's fused loops).
+    // C2's inlining budget in the loops that round inline (the kernels' fused loops).
     private static final IntVector LOW_BIT = IntVector.broadcast(I, 1);
     private static final IntVector HALF_ULP_BELOW = IntVector.broadcast(I, 0x7FFF);
     private static final IntVector BF16_NAN = IntVector.broadcast(I, 0x7FC0);
@@ -89,7 +89,7 @@ final class VectorStorage {
     static IntVector floatToBf16Stochastic(FloatVector f, IntVector random) {
         IntVector bits = f.reinterpretAsInts();
         return bits.add(random.lanewise(VectorOperators.LSHR, 16))
-                .lanewise(VectorOperators.LSHR, 16).blend(0x7FC0, isNaN(bits));
+                .lanewise(VectorOperators.LSHR, 16).blend(BF16_NAN, isNaN(bits));
     }
 
     /** NaN lanes of float bits, as an int compare: no float-to-int mask conversion in the loop. */
