@@ -78,7 +78,7 @@ final class AdagradKernel extends OptimizerKernel {
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(AdagradKernel k, float[] s, F32Block b, long n) {
-            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], sum = b.seg[STATE];
+            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM), sum = b.segment(STATE);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], sumAt = b.at[STATE];
             boolean maximize = k.maximize, l2 = k.l2;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call

@@ -133,9 +133,10 @@ final class AdamKernel extends OptimizerKernel {
     private static final class Vectorized {
         static void update(AdamKernel k, float[] s, F32Block b, long n) {
             boolean maximize = k.maximize, amsgrad = k.amsgrad, l2 = s[WD] != 0f;
-            MemorySegment grad = b.seg[GRAD], param = b.seg[PARAM], expAvg = b.seg[STATE], expAvgSq = b.seg[STATE + 1];
+            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM);
+            MemorySegment expAvg = b.segment(STATE), expAvgSq = b.segment(STATE + 1);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expAvgSqAt = b.at[STATE + 1];
-            MemorySegment maxExpAvgSq = amsgrad ? b.seg[STATE + 2] : null;
+            MemorySegment maxExpAvgSq = amsgrad ? b.segment(STATE + 2) : null;
             long maxExpAvgSqAt = amsgrad ? b.at[STATE + 2] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
@@ -185,7 +186,8 @@ final class AdamKernel extends OptimizerKernel {
         /** Float32 master and states; BF16 gradient in, BF16 parameter out. */
         static void updateBf16Master(AdamKernel k, float[] s, StepTarget t, long from, long n) {
             boolean maximize = k.maximize, l2 = s[WD] != 0f, unitBc2 = s[BC2_SQRT] == 1f;
-            MemorySegment grad = t.grad, master = t.param, half = t.paramOut, expAvg = t.states[0], expAvgSq = t.states[1];
+            MemorySegment grad = t.nativeGrad(), master = t.nativeParam(), half = t.nativeParamOut();
+            MemorySegment expAvg = t.nativeState(0), expAvgSq = t.nativeState(1);
             long at = from * Float.BYTES;
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
             float gradScale = s[GRAD_SCALE], negStepSize = s[NEG_STEP_SIZE];
@@ -232,7 +234,9 @@ final class AdamKernel extends OptimizerKernel {
         private static void updateBf16ToScratch(AdamKernel k, float[] s, StepTarget t, MemorySegment scratch, long from,
                 long n, long param, long expAvg, long expAvgSq) {
             boolean maximize = k.maximize, l2 = s[WD] != 0f, unitBc2 = s[BC2_SQRT] == 1f;
-            MemorySegment grad = t.grad, halfParam = t.param, halfExpAvg = t.states[0], halfExpAvgSq = t.states[1];
+            MemorySegment grad = t.nativeGrad(), halfParam = t.nativeParam();
+            MemorySegment halfExpAvg = t.nativeState(0), halfExpAvgSq = t.nativeState(1);
+            MemorySegment out = NativeSegments.exact(scratch);
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
             float gradScale = s[GRAD_SCALE], negStepSize = s[NEG_STEP_SIZE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]), w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);
@@ -250,9 +254,9 @@ final class AdamKernel extends OptimizerKernel {
                 FloatVector m = g.sub(m0).fma(w1, m0);
                 FloatVector v = g.mul(c2).fma(g, VectorStorage.bf16ToFloat(VectorStorage.loadHalves(halfExpAvgSq, from + i)).mul(b2));
                 FloatVector root = unitBc2 ? v.sqrt() : v.sqrt().div(bc2Sqrt);
-                VectorStorage.storeF32(scratch, paramAt, i, m.mul(negStepSize).div(root.add(eps)).add(p));
-                VectorStorage.storeF32(scratch, expAvgAt, i, m);
-                VectorStorage.storeF32(scratch, expAvgSqAt, i, v);
+                VectorStorage.storeF32(out, paramAt, i, m.mul(negStepSize).div(root.add(eps)).add(p));
+                VectorStorage.storeF32(out, expAvgAt, i, m);
+                VectorStorage.storeF32(out, expAvgSqAt, i, v);
             }
         }
     }

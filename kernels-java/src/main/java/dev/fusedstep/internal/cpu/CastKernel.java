@@ -1,6 +1,7 @@
 package dev.fusedstep.internal.cpu;
 
 import dev.fusedstep.DType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -72,13 +73,51 @@ public enum CastKernel {
 
     /** The Vector API loop; only call when the Vector API is available. */
     public void vector(MemorySegment src, MemorySegment dst, long start, long end) {
-        long n = end - start;
-        long done = start + switch (this) {
+        if (!NativeSegments.isExact(src) || !NativeSegments.isExact(dst)) {
+            throughNative(src, dst, start, end);
+            return;
+        }
+        long done = start + vectorLoop(src, dst, start, end - start);
+        scalar(src, dst, done, end);
+    }
+
+    /** The vector loop over {@code n} elements from {@code start} of native segments; returns how many it cast. */
+    private long vectorLoop(MemorySegment src, MemorySegment dst, long start, long n) {
+        return switch (this) {
             case BF16_TO_F32 -> VectorCasts.bf16ToF32(src, start, dst, start, n);
             case F32_TO_BF16 -> VectorCasts.f32ToBf16(src, start, dst, start, n);
             case F16_TO_F32 -> VectorCasts.f16ToF32(src, start, dst, start, n);
             case F32_TO_F16 -> VectorCasts.f32ToF16(src, start, dst, start, n);
         };
-        scalar(src, dst, done, end);
+    }
+
+    /** Elements per block of {@link #throughNative}: its two slots (32 KiB) stay in L1 and L2. */
+    private static final int STAGED = 4096;
+
+    /** This thread's two native slots of {@link #STAGED} float32 elements each, for {@link #throughNative}. */
+    private record Staging(MemorySegment in, MemorySegment out) {
+        static Staging allocate() {
+            MemorySegment both = Arena.ofAuto().allocate(2L * STAGED * Float.BYTES, 64);
+            return new Staging(both.asSlice(0, (long) STAGED * Float.BYTES),
+                    both.asSlice((long) STAGED * Float.BYTES, (long) STAGED * Float.BYTES));
+        }
+    }
+
+    private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::allocate);
+
+    /**
+     * {@link #vector} where {@code src} or {@code dst} is on the heap: each block is copied to
+     * native scratch, cast there, and copied out, because the vector loops take native segments
+     * only ({@link NativeSegments}).
+     */
+    private void throughNative(MemorySegment src, MemorySegment dst, long start, long end) {
+        Staging staging = STAGING.get();
+        long inSize = from.byteSize(), outSize = to.byteSize();
+        for (long at = start; at < end; at += STAGED) {
+            long n = Math.min(STAGED, end - at);
+            MemorySegment.copy(src, at * inSize, staging.in(), 0, n * inSize);
+            scalar(staging.in(), staging.out(), vectorLoop(staging.in(), staging.out(), 0, n), n);
+            MemorySegment.copy(staging.out(), 0, dst, at * outSize, n * outSize);
+        }
     }
 }

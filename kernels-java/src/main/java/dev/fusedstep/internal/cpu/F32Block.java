@@ -25,15 +25,29 @@ final class F32Block {
      */
     private static final int STAGGER_FLOATS = 144;
 
-    /** {@link #ROLES} slots of {@code blockFloats} floats each; native, as the tensors usually are. */
+    /** {@link #ROLES} slots of {@code blockFloats} floats each; native, as the vector loops require. */
     final MemorySegment scratch;
+    /**
+     * One block of half elements: the native copy of a heap half buffer's block, which the cast
+     * loops read from or write to in its place (they take native segments only, see
+     * {@link NativeSegments}).
+     */
+    final MemorySegment halves;
     private final long slotFloats;
 
     F32Block(int blockFloats) {
         this.slotFloats = blockFloats + STAGGER_FLOATS;
-        // Native like the tensors it sits beside: the Vector API's segment accesses profile the
-        // segment class, and one heap scratch among native tensors makes them virtual calls.
-        this.scratch = Arena.ofAuto().allocate(ROLES * slotFloats * Float.BYTES, 64);
+        Arena arena = Arena.ofAuto();
+        this.scratch = arena.allocate(ROLES * slotFloats * Float.BYTES, 64);
+        this.halves = arena.allocate((long) blockFloats * Short.BYTES, 64);
+    }
+
+    /**
+     * The segment of {@code role}, typed as native for C2 ({@link NativeSegments#exact}): what a
+     * float32 loop reads its buffers through. {@link StagedLoop} points no role at heap memory.
+     */
+    MemorySegment segment(int role) {
+        return NativeSegments.exact(seg[role]);
     }
 
     /** Points {@code role} at element {@code index} of a float32 buffer. */

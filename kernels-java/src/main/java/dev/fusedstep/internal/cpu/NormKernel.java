@@ -3,6 +3,7 @@ package dev.fusedstep.internal.cpu;
 import static dev.fusedstep.internal.cpu.Lanes.F;
 
 import dev.fusedstep.DType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -27,10 +28,12 @@ public final class NormKernel {
 
     /** Sum of g*g over {@code [from, to)}, in double. */
     public static double sumOfSquares(MemorySegment g, DType d, long from, long to, boolean vectorized) {
-        if (vectorized) {
-            return Vectorized.sumOfSquares(g, d, from, to);
+        if (!vectorized) {
+            return scalarSumOfSquares(g, d, from, to, 0);
         }
-        return scalarSumOfSquares(g, d, from, to, 0);
+        return NativeSegments.isExact(g)
+                ? Vectorized.sumOfSquares(g, d, from, to)
+                : Vectorized.sumOfSquares(nativeCopy(g, d, from, to), d, 0, to - from);
     }
 
     private static double scalarSumOfSquares(MemorySegment g, DType d, long from, long to, double acc) {
@@ -43,7 +46,12 @@ public final class NormKernel {
 
     /** Max of |g| over {@code [from, to)}; NaN if any element is NaN. */
     public static double maxAbs(MemorySegment g, DType d, long from, long to, boolean vectorized) {
-        return vectorized ? Vectorized.maxAbs(g, d, from, to) : scalarMaxAbs(g, d, from, to, 0f);
+        if (!vectorized) {
+            return scalarMaxAbs(g, d, from, to, 0f);
+        }
+        return NativeSegments.isExact(g)
+                ? Vectorized.maxAbs(g, d, from, to)
+                : Vectorized.maxAbs(nativeCopy(g, d, from, to), d, 0, to - from);
     }
 
     private static float scalarMaxAbs(MemorySegment g, DType d, long from, long to, float max) {
@@ -74,8 +82,12 @@ public final class NormKernel {
      */
     public static void scale(MemorySegment g, DType d, float scale, long from, long to, boolean vectorized) {
         long i = from;
-        if (vectorized) {
+        if (vectorized && NativeSegments.isExact(g)) {
             i = Vectorized.scale(g, d, scale, from, to);
+        } else if (vectorized) {
+            MemorySegment copy = nativeCopy(g, d, from, to);
+            i = from + Vectorized.scale(copy, d, scale, 0, to - from);
+            MemorySegment.copy(copy, 0, g, from * d.byteSize(), (i - from) * d.byteSize());
         }
         for (; i < to; i++) {
             Storage.store(g, d, i, Storage.load(g, d, i) * scale);
@@ -90,13 +102,35 @@ public final class NormKernel {
      */
     public static void clamp(MemorySegment g, DType d, float lo, float hi, long from, long to, boolean vectorized) {
         long i = from;
-        if (vectorized) {
+        if (vectorized && NativeSegments.isExact(g)) {
             i = Vectorized.clamp(g, d, lo, hi, from, to);
+        } else if (vectorized) {
+            MemorySegment copy = nativeCopy(g, d, from, to);
+            i = from + Vectorized.clamp(copy, d, lo, hi, 0, to - from);
+            MemorySegment.copy(copy, 0, g, from * d.byteSize(), (i - from) * d.byteSize());
         }
         for (; i < to; i++) {
             Storage.store(g, d, i, Math.min(Math.max(Storage.load(g, d, i), lo), hi));
         }
     }
+
+    /**
+     * This thread's native copy of elements {@code [from, to)} of heap segment {@code g}, for the
+     * vector loops, which take native segments only ({@link NativeSegments}). The loops run over
+     * the copy from element 0: the same lanes meet the same elements, so the bits are those of a
+     * native tensor.
+     */
+    private static MemorySegment nativeCopy(MemorySegment g, DType d, long from, long to) {
+        long bytes = (to - from) * d.byteSize();
+        MemorySegment[] copy = COPIES.get();
+        if (copy[0] == null || copy[0].byteSize() < bytes) {
+            copy[0] = Arena.ofAuto().allocate(Math.max(bytes, (long) CpuBackend.CHUNK * Float.BYTES), 64);
+        }
+        MemorySegment.copy(g, from * d.byteSize(), copy[0], 0, bytes);
+        return copy[0];
+    }
+
+    private static final ThreadLocal<MemorySegment[]> COPIES = ThreadLocal.withInitial(() -> new MemorySegment[1]);
 
     private static final class Vectorized {
         private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
@@ -117,6 +151,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresF32(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             long half = (long) HALF.vectorByteSize();
@@ -131,6 +166,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresBf16(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -142,6 +178,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresF16(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -194,6 +231,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsF32(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -203,6 +241,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsBf16(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -212,6 +251,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsF16(MemorySegment g, long from, long to) {
+            g = NativeSegments.exact(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -231,6 +271,7 @@ public final class NormKernel {
         }
 
         private static long scaleF32(MemorySegment g, float scale, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector.fromMemorySegment(F, g, i * 4, Lanes.LE).mul(scale).intoMemorySegment(g, i * 4, Lanes.LE);
@@ -239,6 +280,7 @@ public final class NormKernel {
         }
 
         private static long scaleBf16(MemorySegment g, float scale, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(g, i));
@@ -248,6 +290,7 @@ public final class NormKernel {
         }
 
         private static long scaleF16(MemorySegment g, float scale, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.f16ToFloat(VectorStorage.loadHalves(g, i));
@@ -265,6 +308,7 @@ public final class NormKernel {
         }
 
         private static long clampF32(MemorySegment g, float lo, float hi, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector.fromMemorySegment(F, g, i * 4, Lanes.LE).max(lo).min(hi).intoMemorySegment(g, i * 4, Lanes.LE);
@@ -273,6 +317,7 @@ public final class NormKernel {
         }
 
         private static long clampBf16(MemorySegment g, float lo, float hi, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(g, i));
@@ -282,6 +327,7 @@ public final class NormKernel {
         }
 
         private static long clampF16(MemorySegment g, float lo, float hi, long from, long to) {
+            g = NativeSegments.exact(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.f16ToFloat(VectorStorage.loadHalves(g, i));

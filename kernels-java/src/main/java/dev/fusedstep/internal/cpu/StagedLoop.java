@@ -39,7 +39,7 @@ final class StagedLoop {
         long end = from + F.loopBound(to - from);
         F32Block b = BLOCKS.get();
         int states = t.states.length;
-        if (t.float32) {
+        if (t.float32 && t.allNative) {
             b.direct(F32Block.PARAM, t.param, from);
             b.direct(F32Block.GRAD, t.grad, from);
             for (int j = 0; j < states; j++) {
@@ -64,30 +64,28 @@ final class StagedLoop {
                 stageIn(b, role, buffer(t, role), dtype(t, role), at, n);
             }
             k.vectorF32(s, b, n);
-            // role -1 is the half copy of a master parameter, rounded from the master just written
+            // Each output is rounded from the float32 values the loop wrote, where b points its
+            // role; role -1 is the half copy of a master parameter, rounded from the master.
             for (int role = -1; role < buffers; role++) {
-                MemorySegment src, dst;
-                long srcIndex;
+                MemorySegment dst;
                 DType d;
                 if (role == -1) {
                     if (t.paramOut == null) {
                         continue;
                     }
-                    src = t.param;
-                    srcIndex = at;
                     dst = t.paramOut;
                     d = t.paramOutType;
                 } else {
-                    d = dtype(t, role);
-                    if (role == F32Block.GRAD || d == DType.F32) {
-                        continue;
-                    }
-                    src = b.scratch;
-                    srcIndex = b.slot(role);
                     dst = buffer(t, role);
+                    d = dtype(t, role);
+                    if (role == F32Block.GRAD || b.seg[role] == dst) {
+                        continue; // read only, or written in place
+                    }
                 }
+                int source = Math.max(role, F32Block.PARAM);
                 boolean param = role <= F32Block.PARAM;
-                narrow(src, srcIndex, dst, d, at, n, param && t.stochastic, param ? t.roundingKey : 0);
+                narrow(b, b.seg[source], b.at[source] / Float.BYTES, dst, d, at, n, param && t.stochastic,
+                        param ? t.roundingKey : 0);
             }
         }
         return end;
@@ -103,35 +101,61 @@ final class StagedLoop {
         return role == F32Block.PARAM ? t.paramType : role == F32Block.GRAD ? t.gradType : t.stateType;
     }
 
-    /** Points {@code role} at elements {@code [at, at+n)} of {@code src} as float32, widening a half buffer into scratch. */
+    /**
+     * Points {@code role} at elements {@code [at, at+n)} of {@code src} as float32: a native
+     * float32 buffer in place; otherwise this thread's scratch slot, filled by a copy (heap
+     * float32) or by widening the half elements, read from a native copy of the block when the
+     * buffer is on the heap (the cast loops take native segments only).
+     */
     private static void stageIn(F32Block b, int role, MemorySegment src, DType d, long at, long n) {
-        if (d == DType.F32) {
+        boolean heap = !NativeSegments.isExact(src);
+        if (d == DType.F32 && !heap) {
             b.direct(role, src, at);
             return;
         }
         long slot = b.slot(role);
+        if (d == DType.F32) {
+            MemorySegment.copy(src, at * Float.BYTES, b.scratch, slot * Float.BYTES, n * Float.BYTES);
+            return;
+        }
+        MemorySegment halves = src;
+        long first = at;
+        if (heap) {
+            MemorySegment.copy(src, at * Short.BYTES, b.halves, 0, n * Short.BYTES);
+            halves = b.halves;
+            first = 0;
+        }
         if (d == DType.BF16) {
-            VectorCasts.bf16ToF32(src, at, b.scratch, slot, n);
+            VectorCasts.bf16ToF32(halves, first, b.scratch, slot, n);
         } else {
-            VectorCasts.f16ToF32(src, at, b.scratch, slot, n);
+            VectorCasts.f16ToF32(halves, first, b.scratch, slot, n);
         }
     }
 
     /**
-     * Rounds {@code n} float32 elements from {@code src} (element {@code from}) into half buffer
-     * {@code dst} (half, or float32: a copy) at element {@code to}; a stochastic BF16 store draws its bits by
-     * destination index.
+     * Rounds {@code n} float32 elements from {@code src} (element {@code from}, native) into
+     * buffer {@code dst} of dtype {@code d} (float32: a copy) at element {@code to}, through a
+     * native copy of the block when {@code dst} is on the heap; a stochastic BF16 store draws its
+     * bits by destination index.
      */
-    private static void narrow(MemorySegment src, long from, MemorySegment dst, DType d, long to, long n,
+    private static void narrow(F32Block b, MemorySegment src, long from, MemorySegment dst, DType d, long to, long n,
             boolean stochastic, int key) {
         if (d == DType.F32) {
             MemorySegment.copy(src, from * Float.BYTES, dst, to * Float.BYTES, n * Float.BYTES);
-        } else if (d == DType.F16) {
-            VectorCasts.f32ToF16(src, from, dst, to, n);
+            return;
+        }
+        boolean heap = !NativeSegments.isExact(dst);
+        MemorySegment out = heap ? b.halves : dst;
+        long outFirst = heap ? 0 : to;
+        if (d == DType.F16) {
+            VectorCasts.f32ToF16(src, from, out, outFirst, n);
         } else if (stochastic) {
-            VectorCasts.f32ToBf16Stochastic(src, from, dst, to, n, key);
+            VectorCasts.f32ToBf16Stochastic(src, from, out, outFirst, n, key, to);
         } else {
-            VectorCasts.f32ToBf16(src, from, dst, to, n);
+            VectorCasts.f32ToBf16(src, from, out, outFirst, n);
+        }
+        if (heap) {
+            MemorySegment.copy(b.halves, 0, dst, to * Short.BYTES, n * Short.BYTES);
         }
     }
 }

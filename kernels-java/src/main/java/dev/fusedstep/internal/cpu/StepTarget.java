@@ -47,7 +47,13 @@ public final class StepTarget {
         BF16_STATES
     }
 
+    /**
+     * Fused: a layout with its own loop, and every buffer native. A target with a heap buffer
+     * is staged, its blocks copied through native scratch ({@link NativeSegments}).
+     */
     final Fused fused;
+    /** Every buffer a native segment, so that the vector loops may read and write them in place. */
+    final boolean allNative;
     /** This step's stochastic-rounding key; the host sets it before the workers start. */
     int roundingKey;
 
@@ -64,7 +70,20 @@ public final class StepTarget {
         this.stochastic = stochastic;
         this.float32 = paramOut == null && paramType == DType.F32 && gradType == DType.F32
                 && (this.states.length == 0 || stateType == DType.F32);
-        this.fused = fused(paramType, gradType, this.states.length == 0 ? null : stateType, paramOutType, stochastic);
+        this.allNative = allNative(param, grad, this.states, paramOut);
+        this.fused = allNative
+                ? fused(paramType, gradType, this.states.length == 0 ? null : stateType, paramOutType, stochastic)
+                : Fused.NONE;
+    }
+
+    private static boolean allNative(MemorySegment param, MemorySegment grad, MemorySegment[] states,
+            MemorySegment paramOut) {
+        boolean all = NativeSegments.isExact(param) && NativeSegments.isExact(grad)
+                && (paramOut == null || NativeSegments.isExact(paramOut));
+        for (MemorySegment s : states) {
+            all &= NativeSegments.isExact(s);
+        }
+        return all;
     }
 
     private static Fused fused(DType param, DType grad, DType state, DType paramOut, boolean stochastic) {
@@ -83,6 +102,26 @@ public final class StepTarget {
         return Fused.NONE;
     }
 
+
+    /**
+     * The target's buffers typed as native for C2 ({@link NativeSegments#exact}), for the loops of
+     * {@link OptimizerKernel#vectorFused}: a target with a heap buffer is never {@link #fused}.
+     */
+    MemorySegment nativeParam() {
+        return NativeSegments.exact(param);
+    }
+
+    MemorySegment nativeGrad() {
+        return NativeSegments.exact(grad);
+    }
+
+    MemorySegment nativeParamOut() {
+        return NativeSegments.exact(paramOut);
+    }
+
+    MemorySegment nativeState(int s) {
+        return NativeSegments.exact(states[s]);
+    }
 
     /** Every buffer float32 and no copy to write: the loops take their plain float32 path. */
     public static StepTarget f32(MemorySegment param, MemorySegment grad, MemorySegment[] states) {

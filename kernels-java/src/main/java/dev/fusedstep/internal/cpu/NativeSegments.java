@@ -1,0 +1,38 @@
+package dev.fusedstep.internal.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Tells C2, inside a vector loop, that a segment is native, so that the loop compiles the same
+ * whatever else the JVM has run.
+ *
+ * <p>Why: every Vector API access to a segment goes through a few JDK methods whose type
+ * profiles all callers share, and the JVM fills them with heap segments on its own. The
+ * interpreter's fallback for {@code reinterpretAsInts()} and friends (any BF16 or F16 cast before
+ * C2 compiles it) stores the vector to a {@code MemorySegment.ofArray(byte[])} and reloads it.
+ * Once those profiles have seen a heap class, a loop compiled later checks the segment's class
+ * at every access, and C2 no longer hoists the bounds and liveness checks out of the loop.
+ * Measured (one thread, 64K elements): SGD with momentum on float32 buffers at 0.07 ns/param
+ * alone, 0.37 in a JVM that had also stepped an F16 parameter; with {@link #exact} in the loop,
+ * 0.13. A {@link Class#cast} to the native class gives the loop the type itself, and no profile
+ * is read.
+ *
+ * <p>The loops that call {@link #exact} only ever see native segments: {@link StagedLoop} and
+ * {@link CastKernel} copy the blocks of heap buffers through native scratch first.
+ */
+final class NativeSegments {
+    private NativeSegments() {}
+
+    /** The class of the segments arenas allocate (and of {@link MemorySegment#NULL}); mapped files are a subclass. */
+    private static final Class<? extends MemorySegment> NATIVE = MemorySegment.NULL.getClass();
+
+    /** Whether {@code s} may go to a loop that calls {@link #exact}. */
+    static boolean isExact(MemorySegment s) {
+        return NATIVE.isInstance(s);
+    }
+
+    /** {@code s}, typed as a native segment for C2; throws ClassCastException for a heap segment. */
+    static MemorySegment exact(MemorySegment s) {
+        return NATIVE.cast(s);
+    }
+}
