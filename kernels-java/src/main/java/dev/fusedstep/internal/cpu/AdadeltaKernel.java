@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.Adadelta;
 import java.lang.foreign.MemorySegment;
@@ -84,8 +85,9 @@ final class AdadeltaKernel extends OptimizerKernel {
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(AdadeltaKernel k, float[] s, F32Block b, long n) {
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM), squareAvg = b.segment(STATE);
-            MemorySegment accDelta = b.segment(STATE + 1);
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment squareAvg = NATIVE.cast(b.seg[STATE]);
+            MemorySegment accDelta = NATIVE.cast(b.seg[STATE + 1]);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE], accDeltaAt = b.at[STATE + 1];
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call

@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.Adagrad;
 import java.lang.foreign.MemorySegment;
@@ -78,7 +79,8 @@ final class AdagradKernel extends OptimizerKernel {
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(AdagradKernel k, float[] s, F32Block b, long n) {
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM), sum = b.segment(STATE);
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment sum = NATIVE.cast(b.seg[STATE]);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], sumAt = b.at[STATE];
             boolean maximize = k.maximize, l2 = k.l2;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call

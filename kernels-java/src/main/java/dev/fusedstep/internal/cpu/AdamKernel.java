@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.Adam;
 import dev.fusedstep.optim.AdamW;
@@ -133,10 +134,10 @@ final class AdamKernel extends OptimizerKernel {
     private static final class Vectorized {
         static void update(AdamKernel k, float[] s, F32Block b, long n) {
             boolean maximize = k.maximize, amsgrad = k.amsgrad, l2 = s[WD] != 0f;
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM);
-            MemorySegment expAvg = b.segment(STATE), expAvgSq = b.segment(STATE + 1);
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment expAvg = NATIVE.cast(b.seg[STATE]), expAvgSq = NATIVE.cast(b.seg[STATE + 1]);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expAvgSqAt = b.at[STATE + 1];
-            MemorySegment maxExpAvgSq = amsgrad ? b.segment(STATE + 2) : null;
+            MemorySegment maxExpAvgSq = amsgrad ? NATIVE.cast(b.seg[STATE + 2]) : null;
             long maxExpAvgSqAt = amsgrad ? b.at[STATE + 2] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
@@ -186,8 +187,8 @@ final class AdamKernel extends OptimizerKernel {
         /** Float32 master and states; BF16 gradient in, BF16 parameter out. */
         static void updateBf16Master(AdamKernel k, float[] s, StepTarget t, long from, long n) {
             boolean maximize = k.maximize, l2 = s[WD] != 0f, unitBc2 = s[BC2_SQRT] == 1f;
-            MemorySegment grad = t.nativeGrad(), master = t.nativeParam(), half = t.nativeParamOut();
-            MemorySegment expAvg = t.nativeState(0), expAvgSq = t.nativeState(1);
+            MemorySegment grad = NATIVE.cast(t.grad), master = NATIVE.cast(t.param), half = NATIVE.cast(t.paramOut);
+            MemorySegment expAvg = NATIVE.cast(t.states[0]), expAvgSq = NATIVE.cast(t.states[1]);
             long at = from * Float.BYTES;
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
             float gradScale = s[GRAD_SCALE], negStepSize = s[NEG_STEP_SIZE];
@@ -234,9 +235,9 @@ final class AdamKernel extends OptimizerKernel {
         private static void updateBf16ToScratch(AdamKernel k, float[] s, StepTarget t, MemorySegment scratch, long from,
                 long n, long param, long expAvg, long expAvgSq) {
             boolean maximize = k.maximize, l2 = s[WD] != 0f, unitBc2 = s[BC2_SQRT] == 1f;
-            MemorySegment grad = t.nativeGrad(), halfParam = t.nativeParam();
-            MemorySegment halfExpAvg = t.nativeState(0), halfExpAvgSq = t.nativeState(1);
-            MemorySegment out = NativeSegments.exact(scratch);
+            MemorySegment grad = NATIVE.cast(t.grad), halfParam = NATIVE.cast(t.param);
+            MemorySegment halfExpAvg = NATIVE.cast(t.states[0]), halfExpAvgSq = NATIVE.cast(t.states[1]);
+            MemorySegment out = NATIVE.cast(scratch);
             float decay = s[DECAY], b2 = s[BETA2], c2 = s[ONE_MINUS_BETA2], bc2Sqrt = s[BC2_SQRT], eps = s[EPS];
             float gradScale = s[GRAD_SCALE], negStepSize = s[NEG_STEP_SIZE];
             FloatVector wd = FloatVector.broadcast(F, s[WD]), w1 = FloatVector.broadcast(F, s[ONE_MINUS_BETA1]);

@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.Adamax;
 import java.lang.foreign.MemorySegment;
@@ -83,8 +84,8 @@ final class AdamaxKernel extends OptimizerKernel {
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(AdamaxKernel k, float[] s, F32Block b, long n) {
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM);
-            MemorySegment expAvg = b.segment(STATE), expInf = b.segment(STATE + 1);
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment expAvg = NATIVE.cast(b.seg[STATE]), expInf = NATIVE.cast(b.seg[STATE + 1]);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], expAvgAt = b.at[STATE], expInfAt = b.at[STATE + 1];
             boolean maximize = k.maximize, l2 = s[WD] != 0f;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call

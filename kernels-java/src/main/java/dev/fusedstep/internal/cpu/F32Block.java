@@ -15,6 +15,10 @@ final class F32Block {
     /** Param, grad and at most three states (Adam with amsgrad, centered RMSprop with momentum). */
     static final int ROLES = STATE + 3;
 
+    /**
+     * Native segments only ({@link StagedLoop} copies heap buffers to scratch), so that the loops
+     * may cast them to {@link NativeSegments#NATIVE}.
+     */
     final MemorySegment[] seg = new MemorySegment[ROLES];
     final long[] at = new long[ROLES];
     /**
@@ -40,14 +44,6 @@ final class F32Block {
         Arena arena = Arena.ofAuto();
         this.scratch = arena.allocate(ROLES * slotFloats * Float.BYTES, 64);
         this.halves = arena.allocate((long) blockFloats * Short.BYTES, 64);
-    }
-
-    /**
-     * The segment of {@code role}, typed as native for C2 ({@link NativeSegments#exact}): what a
-     * float32 loop reads its buffers through. {@link StagedLoop} points no role at heap memory.
-     */
-    MemorySegment segment(int role) {
-        return NativeSegments.exact(seg[role]);
     }
 
     /** Points {@code role} at element {@code index} of a float32 buffer. */

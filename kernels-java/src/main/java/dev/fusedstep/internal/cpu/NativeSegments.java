@@ -13,26 +13,26 @@ import java.lang.foreign.MemorySegment;
  * Once those profiles have seen a heap class, a loop compiled later checks the segment's class
  * at every access, and C2 no longer hoists the bounds and liveness checks out of the loop.
  * Measured (one thread, 64K elements): SGD with momentum on float32 buffers at 0.07 ns/param
- * alone, 0.37 in a JVM that had also stepped an F16 parameter; with {@link #exact} in the loop,
+ * alone, 0.37 in a JVM that had also stepped an F16 parameter; with the cast in the loop,
  * 0.13. A {@link Class#cast} to the native class gives the loop the type itself, and no profile
  * is read.
  *
- * <p>The loops that call {@link #exact} only ever see native segments: {@link StagedLoop} and
+ * <p>The loops that cast only ever see native segments: {@link StagedLoop} and
  * {@link CastKernel} copy the blocks of heap buffers through native scratch first.
  */
 final class NativeSegments {
     private NativeSegments() {}
 
-    /** The class of the segments arenas allocate (and of {@link MemorySegment#NULL}); mapped files are a subclass. */
-    private static final Class<? extends MemorySegment> NATIVE = MemorySegment.NULL.getClass();
+    /**
+     * The class of the segments arenas allocate (and of {@link MemorySegment#NULL}); mapped files
+     * are a subclass. A loop casts with {@code NATIVE.cast(segment)} itself: {@link Class#cast}
+     * is always inlined, where a helper method around it was not (C2 left it out of a loop's
+     * compilation as a "low call site frequency" call, and the loop lost the type).
+     */
+    static final Class<? extends MemorySegment> NATIVE = MemorySegment.NULL.getClass();
 
-    /** Whether {@code s} may go to a loop that calls {@link #exact}. */
+    /** Whether {@code s} may go to a loop that casts it to {@link #NATIVE}. */
     static boolean isExact(MemorySegment s) {
         return NATIVE.isInstance(s);
-    }
-
-    /** {@code s}, typed as a native segment for C2; throws ClassCastException for a heap segment. */
-    static MemorySegment exact(MemorySegment s) {
-        return NATIVE.cast(s);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.DType;
 import java.lang.foreign.Arena;
@@ -151,7 +152,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresF32(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             long half = (long) HALF.vectorByteSize();
@@ -166,7 +167,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresBf16(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -178,7 +179,7 @@ public final class NormKernel {
         }
 
         private static double sumOfSquaresF16(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -231,7 +232,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsF32(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -241,7 +242,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsBf16(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -251,7 +252,7 @@ public final class NormKernel {
         }
 
         private static float maxAbsF16(MemorySegment g, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             FloatVector max = FloatVector.zero(F);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
@@ -271,7 +272,7 @@ public final class NormKernel {
         }
 
         private static long scaleF32(MemorySegment g, float scale, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector.fromMemorySegment(F, g, i * 4, Lanes.LE).mul(scale).intoMemorySegment(g, i * 4, Lanes.LE);
@@ -280,7 +281,7 @@ public final class NormKernel {
         }
 
         private static long scaleBf16(MemorySegment g, float scale, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(g, i));
@@ -290,7 +291,7 @@ public final class NormKernel {
         }
 
         private static long scaleF16(MemorySegment g, float scale, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.f16ToFloat(VectorStorage.loadHalves(g, i));
@@ -308,7 +309,7 @@ public final class NormKernel {
         }
 
         private static long clampF32(MemorySegment g, float lo, float hi, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector.fromMemorySegment(F, g, i * 4, Lanes.LE).max(lo).min(hi).intoMemorySegment(g, i * 4, Lanes.LE);
@@ -317,7 +318,7 @@ public final class NormKernel {
         }
 
         private static long clampBf16(MemorySegment g, float lo, float hi, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(g, i));
@@ -327,7 +328,7 @@ public final class NormKernel {
         }
 
         private static long clampF16(MemorySegment g, float lo, float hi, long from, long to) {
-            g = NativeSegments.exact(g);
+            g = NATIVE.cast(g);
             long i = from;
             for (long bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 FloatVector x = VectorStorage.f16ToFloat(VectorStorage.loadHalves(g, i));

@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.RMSprop;
 import java.lang.foreign.MemorySegment;
@@ -112,11 +113,12 @@ final class RmspropKernel extends OptimizerKernel {
         static void update(RmspropKernel k, float[] s, F32Block b, long n) {
             boolean maximize = k.maximize, l2 = k.l2, centered = k.centered, hasMomentum = k.hasMomentum;
             boolean lerpWeightSmall = k.lerpWeightSmall;
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM), squareAvg = b.segment(STATE);
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment squareAvg = NATIVE.cast(b.seg[STATE]);
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], squareAvgAt = b.at[STATE];
-            MemorySegment momentumBuffer = hasMomentum ? b.segment(STATE + 1) : null;
+            MemorySegment momentumBuffer = hasMomentum ? NATIVE.cast(b.seg[STATE + 1]) : null;
             long momentumBufferAt = hasMomentum ? b.at[STATE + 1] : 0;
-            MemorySegment gradAvg = centered ? b.segment(STATE + (hasMomentum ? 2 : 1)) : null;
+            MemorySegment gradAvg = centered ? NATIVE.cast(b.seg[STATE + (hasMomentum ? 2 : 1)]) : null;
             long gradAvgAt = centered ? b.at[STATE + (hasMomentum ? 2 : 1)] : 0;
             // fma takes two vectors or two scalars, so the scalars it meets are broadcast once per call
             float a = s[ALPHA], c = s[ONE_MINUS_ALPHA], eps = s[EPS], mom = s[MOMENTUM], negLrS = s[NEG_LR];

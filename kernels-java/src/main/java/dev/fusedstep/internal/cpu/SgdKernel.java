@@ -4,6 +4,7 @@ import static dev.fusedstep.internal.cpu.F32Block.GRAD;
 import static dev.fusedstep.internal.cpu.F32Block.PARAM;
 import static dev.fusedstep.internal.cpu.F32Block.STATE;
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.optim.SGD;
 import java.lang.foreign.MemorySegment;
@@ -109,8 +110,8 @@ final class SgdKernel extends OptimizerKernel {
     /** The float32 Vector API loop over {@code [0, n)} of {@code b}. */
     private static final class Vectorized {
         static void update(SgdKernel k, float[] s, F32Block b, long n) {
-            MemorySegment grad = b.segment(GRAD), param = b.segment(PARAM);
-            MemorySegment momentumBuffer = k.hasMomentum ? b.segment(STATE) : null;
+            MemorySegment grad = NATIVE.cast(b.seg[GRAD]), param = NATIVE.cast(b.seg[PARAM]);
+            MemorySegment momentumBuffer = k.hasMomentum ? NATIVE.cast(b.seg[STATE]) : null;
             long gradAt = b.at[GRAD], paramAt = b.at[PARAM], momentumBufferAt = k.hasMomentum ? b.at[STATE] : 0;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
@@ -149,8 +150,8 @@ final class SgdKernel extends OptimizerKernel {
          * of 27 without the helpers).
          */
         static void updateBf16Master(SgdKernel k, float[] s, StepTarget t, long from, long n) {
-            MemorySegment grad = t.nativeGrad(), master = t.nativeParam(), half = t.nativeParamOut();
-            MemorySegment momentumBuffer = k.hasMomentum ? t.nativeState(0) : null;
+            MemorySegment grad = NATIVE.cast(t.grad), master = NATIVE.cast(t.param), half = NATIVE.cast(t.paramOut);
+            MemorySegment momentumBuffer = k.hasMomentum ? NATIVE.cast(t.states[0]) : null;
             long at = from * Float.BYTES;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
@@ -187,8 +188,8 @@ final class SgdKernel extends OptimizerKernel {
          * two rounded outputs fit one C2 compilation (Adam's three did not).
          */
         static void updateBf16(SgdKernel k, float[] s, StepTarget t, long from, long n) {
-            MemorySegment grad = t.nativeGrad(), param = t.nativeParam();
-            MemorySegment momentumBuffer = k.hasMomentum ? t.nativeState(0) : null;
+            MemorySegment grad = NATIVE.cast(t.grad), param = NATIVE.cast(t.param);
+            MemorySegment momentumBuffer = k.hasMomentum ? NATIVE.cast(t.states[0]) : null;
             boolean maximize = k.maximize, l2 = k.l2, hasMomentum = k.hasMomentum, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;
             float mom = s[MOMENTUM], gradScale = s[GRAD_SCALE];
@@ -222,7 +223,8 @@ final class SgdKernel extends OptimizerKernel {
          * state only with momentum).
          */
         static void updateBf16States(SgdKernel k, float[] s, StepTarget t, long from, long n) {
-            MemorySegment grad = t.nativeGrad(), param = t.nativeParam(), momentumBuffer = t.nativeState(0);
+            MemorySegment grad = NATIVE.cast(t.grad), param = NATIVE.cast(t.param);
+            MemorySegment momentumBuffer = NATIVE.cast(t.states[0]);
             long at = from * Float.BYTES;
             boolean maximize = k.maximize, l2 = k.l2, nesterov = k.nesterov;
             boolean first = s[FIRST_STEP] != 0f;

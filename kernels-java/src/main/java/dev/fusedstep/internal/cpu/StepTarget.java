@@ -103,26 +103,6 @@ public final class StepTarget {
     }
 
 
-    /**
-     * The target's buffers typed as native for C2 ({@link NativeSegments#exact}), for the loops of
-     * {@link OptimizerKernel#vectorFused}: a target with a heap buffer is never {@link #fused}.
-     */
-    MemorySegment nativeParam() {
-        return NativeSegments.exact(param);
-    }
-
-    MemorySegment nativeGrad() {
-        return NativeSegments.exact(grad);
-    }
-
-    MemorySegment nativeParamOut() {
-        return NativeSegments.exact(paramOut);
-    }
-
-    MemorySegment nativeState(int s) {
-        return NativeSegments.exact(states[s]);
-    }
-
     /** Every buffer float32 and no copy to write: the loops take their plain float32 path. */
     public static StepTarget f32(MemorySegment param, MemorySegment grad, MemorySegment[] states) {
         return new StepTarget(param, DType.F32, grad, DType.F32, states, DType.F32, null, null, false);

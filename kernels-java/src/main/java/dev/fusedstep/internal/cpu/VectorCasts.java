@@ -1,6 +1,7 @@
 package dev.fusedstep.internal.cpu;
 
 import static dev.fusedstep.internal.cpu.Lanes.F;
+import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -17,8 +18,8 @@ final class VectorCasts {
 
     static long bf16ToF32(MemorySegment src, long from, MemorySegment dst, long to, long count) {
         long bound = F.loopBound(count);
-        src = NativeSegments.exact(src);
-        dst = NativeSegments.exact(dst);
+        src = NATIVE.cast(src);
+        dst = NATIVE.cast(dst);
         for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.bf16ToFloat(VectorStorage.loadHalves(src, from + i)).intoMemorySegment(dst, (to + i) * 4, Lanes.LE);
         }
@@ -27,8 +28,8 @@ final class VectorCasts {
 
     static long f32ToBf16(MemorySegment src, long from, MemorySegment dst, long to, long count) {
         long bound = F.loopBound(count);
-        src = NativeSegments.exact(src);
-        dst = NativeSegments.exact(dst);
+        src = NATIVE.cast(src);
+        dst = NATIVE.cast(dst);
         for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.storeHalves(VectorStorage.floatToBf16(
                     FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE)), dst, to + i);
@@ -44,8 +45,8 @@ final class VectorCasts {
     static long f32ToBf16Stochastic(MemorySegment src, long from, MemorySegment dst, long to, long count, int key,
             long draw) {
         long bound = F.loopBound(count);
-        src = NativeSegments.exact(src);
-        dst = NativeSegments.exact(dst);
+        src = NATIVE.cast(src);
+        dst = NATIVE.cast(dst);
         for (long i = 0; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE);
             VectorStorage.storeHalves(VectorStorage.floatToBf16Stochastic(v,
@@ -56,8 +57,8 @@ final class VectorCasts {
 
     static long f16ToF32(MemorySegment src, long from, MemorySegment dst, long to, long count) {
         long bound = F.loopBound(count);
-        src = NativeSegments.exact(src);
-        dst = NativeSegments.exact(dst);
+        src = NATIVE.cast(src);
+        dst = NATIVE.cast(dst);
         for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.f16ToFloat(VectorStorage.loadHalves(src, from + i)).intoMemorySegment(dst, (to + i) * 4, Lanes.LE);
         }
@@ -66,8 +67,8 @@ final class VectorCasts {
 
     static long f32ToF16(MemorySegment src, long from, MemorySegment dst, long to, long count) {
         long bound = F.loopBound(count);
-        src = NativeSegments.exact(src);
-        dst = NativeSegments.exact(dst);
+        src = NATIVE.cast(src);
+        dst = NATIVE.cast(dst);
         for (long i = 0; i < bound; i += F.length()) {
             VectorStorage.storeHalves(VectorStorage.floatToF16(
                     FloatVector.fromMemorySegment(F, src, (from + i) * 4, Lanes.LE)), dst, to + i);

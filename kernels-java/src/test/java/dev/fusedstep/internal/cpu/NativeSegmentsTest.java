@@ -45,7 +45,7 @@ class NativeSegmentsTest {
         MemorySegment floats = MemorySegment.ofArray(new float[8]);
         assertFalse(NativeSegments.isExact(floats), "float[]");
         assertFalse(NativeSegments.isExact(MemorySegment.ofArray(new byte[8])), "byte[]");
-        assertThrows(ClassCastException.class, () -> NativeSegments.exact(floats));
+        assertThrows(ClassCastException.class, () -> NativeSegments.NATIVE.cast(floats));
     }
 
     @Test
