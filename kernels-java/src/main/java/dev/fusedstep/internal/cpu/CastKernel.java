@@ -73,7 +73,7 @@ public enum CastKernel {
 
     /** The Vector API loop; only call when the Vector API is available. */
     public void vector(MemorySegment src, MemorySegment dst, long start, long end) {
-        if (!NativeSegments.isExact(src) || !NativeSegments.isExact(dst)) {
+        if (!NativeSegments.castable(src) || !NativeSegments.castable(dst)) {
             throughNative(src, dst, start, end);
             return;
         }

@@ -17,8 +17,9 @@ import java.lang.foreign.MemorySegment;
  * 0.13. A {@link Class#cast} to the native class gives the loop the type itself, and no profile
  * is read.
  *
- * <p>The loops that cast only ever see native segments: {@link StagedLoop} and
- * {@link CastKernel} copy the blocks of heap buffers through native scratch first.
+ * <p>The loops that cast only ever see native segments: {@link StagedLoop}, {@link CastKernel}
+ * and {@link NormKernel} copy the blocks of heap buffers through native scratch first (a heap
+ * buffer reaching a loop would throw ClassCastException, not run slowly).
  */
 final class NativeSegments {
     private NativeSegments() {}
@@ -32,7 +33,7 @@ final class NativeSegments {
     static final Class<? extends MemorySegment> NATIVE = MemorySegment.NULL.getClass();
 
     /** Whether {@code s} may go to a loop that casts it to {@link #NATIVE}. */
-    static boolean isExact(MemorySegment s) {
+    static boolean castable(MemorySegment s) {
         return NATIVE.isInstance(s);
     }
 }

@@ -32,7 +32,7 @@ public final class NormKernel {
         if (!vectorized) {
             return scalarSumOfSquares(g, d, from, to, 0);
         }
-        return NativeSegments.isExact(g)
+        return NativeSegments.castable(g)
                 ? Vectorized.sumOfSquares(g, d, from, to)
                 : Vectorized.sumOfSquares(nativeCopy(g, d, from, to), d, 0, to - from);
     }
@@ -50,7 +50,7 @@ public final class NormKernel {
         if (!vectorized) {
             return scalarMaxAbs(g, d, from, to, 0f);
         }
-        return NativeSegments.isExact(g)
+        return NativeSegments.castable(g)
                 ? Vectorized.maxAbs(g, d, from, to)
                 : Vectorized.maxAbs(nativeCopy(g, d, from, to), d, 0, to - from);
     }
@@ -83,7 +83,7 @@ public final class NormKernel {
      */
     public static void scale(MemorySegment g, DType d, float scale, long from, long to, boolean vectorized) {
         long i = from;
-        if (vectorized && NativeSegments.isExact(g)) {
+        if (vectorized && NativeSegments.castable(g)) {
             i = Vectorized.scale(g, d, scale, from, to);
         } else if (vectorized) {
             MemorySegment copy = nativeCopy(g, d, from, to);
@@ -103,7 +103,7 @@ public final class NormKernel {
      */
     public static void clamp(MemorySegment g, DType d, float lo, float hi, long from, long to, boolean vectorized) {
         long i = from;
-        if (vectorized && NativeSegments.isExact(g)) {
+        if (vectorized && NativeSegments.castable(g)) {
             i = Vectorized.clamp(g, d, lo, hi, from, to);
         } else if (vectorized) {
             MemorySegment copy = nativeCopy(g, d, from, to);

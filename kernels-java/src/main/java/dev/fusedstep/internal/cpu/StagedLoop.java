@@ -108,7 +108,7 @@ final class StagedLoop {
      * buffer is on the heap (the cast loops take native segments only).
      */
     private static void stageIn(F32Block b, int role, MemorySegment src, DType d, long at, long n) {
-        boolean heap = !NativeSegments.isExact(src);
+        boolean heap = !NativeSegments.castable(src);
         if (d == DType.F32 && !heap) {
             b.direct(role, src, at);
             return;
@@ -144,7 +144,7 @@ final class StagedLoop {
             MemorySegment.copy(src, from * Float.BYTES, dst, to * Float.BYTES, n * Float.BYTES);
             return;
         }
-        boolean heap = !NativeSegments.isExact(dst);
+        boolean heap = !NativeSegments.castable(dst);
         MemorySegment out = heap ? b.halves : dst;
         long outFirst = heap ? 0 : to;
         if (d == DType.F16) {

@@ -78,10 +78,10 @@ public final class StepTarget {
 
     private static boolean allNative(MemorySegment param, MemorySegment grad, MemorySegment[] states,
             MemorySegment paramOut) {
-        boolean all = NativeSegments.isExact(param) && NativeSegments.isExact(grad)
-                && (paramOut == null || NativeSegments.isExact(paramOut));
+        boolean all = NativeSegments.castable(param) && NativeSegments.castable(grad)
+                && (paramOut == null || NativeSegments.castable(paramOut));
         for (MemorySegment s : states) {
-            all &= NativeSegments.isExact(s);
+            all &= NativeSegments.castable(s);
         }
         return all;
     }

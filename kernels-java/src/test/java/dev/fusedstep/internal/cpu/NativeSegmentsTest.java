@@ -34,17 +34,17 @@ class NativeSegmentsTest {
     @Test
     void arenaSlicesAndMappedFilesAreNativeHeapArraysAreNot() throws IOException {
         try (Arena arena = Arena.ofConfined(); Arena shared = Arena.ofShared()) {
-            assertTrue(NativeSegments.isExact(arena.allocate(64)), "confined arena");
-            assertTrue(NativeSegments.isExact(shared.allocate(4096, 64).asSlice(128, 256)), "slice of a shared arena's segment");
-            assertTrue(NativeSegments.isExact(Arena.ofAuto().allocate(16)), "automatic arena");
+            assertTrue(NativeSegments.castable(arena.allocate(64)), "confined arena");
+            assertTrue(NativeSegments.castable(shared.allocate(4096, 64).asSlice(128, 256)), "slice of a shared arena's segment");
+            assertTrue(NativeSegments.castable(Arena.ofAuto().allocate(16)), "automatic arena");
             Path file = Files.write(dir.resolve("data.bin"), new byte[4096]);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                assertTrue(NativeSegments.isExact(ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena)), "mapped file");
+                assertTrue(NativeSegments.castable(ch.map(FileChannel.MapMode.READ_ONLY, 0, 4096, arena)), "mapped file");
             }
         }
         MemorySegment floats = MemorySegment.ofArray(new float[8]);
-        assertFalse(NativeSegments.isExact(floats), "float[]");
-        assertFalse(NativeSegments.isExact(MemorySegment.ofArray(new byte[8])), "byte[]");
+        assertFalse(NativeSegments.castable(floats), "float[]");
+        assertFalse(NativeSegments.castable(MemorySegment.ofArray(new byte[8])), "byte[]");
         assertThrows(ClassCastException.class, () -> NativeSegments.NATIVE.cast(floats));
     }
 
