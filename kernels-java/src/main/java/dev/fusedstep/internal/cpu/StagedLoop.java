@@ -52,11 +52,12 @@ final class StagedLoop {
         if (fused > 0) {
             return from + fused;
         }
-        // One call site each for stageIn and narrow, looping over the buffers: C2 inlines a cast
-        // loop at every call site, and with a copy per buffer (the F16 rounding loop twice) this
-        // method passed its node-count cutoff and boxed the rounding loop's vectors. Seen in a JVM
-        // that stepped float32 and F16 parameters: AdamW's F16 step at 1.2-6.3 ns/param and up to
-        // 3.5 MB per 64K-element step, against 0.8-1.2 ns and nothing alone.
+        // One call site each for stageIn and narrow, looping over the buffers, and the cast loops
+        // out of line (OutOfLineCasts): inlined at a call site per buffer (the F16 rounding loop
+        // twice), they took this method past C2's node-count cutoff and the rounding loop's
+        // vectors were boxed. Seen in a JVM that stepped float32 and F16 parameters: AdamW's F16
+        // step at 1.2-6.3 ns/param and up to 3.5 MB per 64K-element step, against 0.8-1.2 ns and
+        // nothing alone.
         int buffers = F32Block.STATE + states;
         for (long at = from; at < end; at += BLOCK) {
             long n = Math.min(BLOCK, end - at);
@@ -126,9 +127,9 @@ final class StagedLoop {
             first = 0;
         }
         if (d == DType.BF16) {
-            VectorCasts.bf16ToF32(halves, first, b.scratch, slot, n);
+            OutOfLineCasts.run(OutOfLineCasts.BF16_TO_F32, halves, first, b.scratch, slot, n);
         } else {
-            VectorCasts.f16ToF32(halves, first, b.scratch, slot, n);
+            OutOfLineCasts.run(OutOfLineCasts.F16_TO_F32, halves, first, b.scratch, slot, n);
         }
     }
 
@@ -148,11 +149,11 @@ final class StagedLoop {
         MemorySegment out = heap ? b.halves : dst;
         long outFirst = heap ? 0 : to;
         if (d == DType.F16) {
-            VectorCasts.f32ToF16(src, from, out, outFirst, n);
+            OutOfLineCasts.run(OutOfLineCasts.F32_TO_F16, src, from, out, outFirst, n);
         } else if (stochastic) {
-            VectorCasts.f32ToBf16Stochastic(src, from, out, outFirst, n, key, to);
+            OutOfLineCasts.stochasticBf16(src, from, out, outFirst, n, key, to);
         } else {
-            VectorCasts.f32ToBf16(src, from, out, outFirst, n);
+            OutOfLineCasts.run(OutOfLineCasts.F32_TO_BF16, src, from, out, outFirst, n);
         }
         if (heap) {
             MemorySegment.copy(b.halves, 0, dst, to * Short.BYTES, n * Short.BYTES);
