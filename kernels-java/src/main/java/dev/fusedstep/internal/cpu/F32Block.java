@@ -5,9 +5,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What a kernel's float32 vector loop runs over: for each buffer (param, grad, states) a segment
- * and the byte offset of the block's first element in it. A buffer stored in float32 is the
- * caller's own memory; a half buffer is a slot of this thread's scratch, widened there by
- * {@link StagedLoop}. One per thread, reused for every block: steps allocate nothing.
+ * and the byte offset of the block's first element in it. A native float32 buffer is the
+ * caller's own memory; a half buffer, or a float32 buffer on the heap, is a slot of this thread's
+ * scratch, filled by {@link StagedLoop}. One per thread, reused for every block: steps allocate
+ * nothing.
  */
 final class F32Block {
     /** Buffer roles, the indices of {@link #seg} and {@link #at}; state {@code s} is {@code STATE + s}. */
@@ -46,7 +47,7 @@ final class F32Block {
         this.halves = arena.allocate((long) blockFloats * Short.BYTES, 64);
     }
 
-    /** Points {@code role} at element {@code index} of a float32 buffer. */
+    /** Points {@code role} at element {@code index} of a native float32 buffer. */
     void direct(int role, MemorySegment s, long index) {
         seg[role] = s;
         at[role] = index * Float.BYTES;

@@ -6,11 +6,13 @@ import dev.fusedstep.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Runs a kernel's float32 vector loop over any storage layout. Float32 buffers are used in place;
- * half buffers go through L1-sized blocks of per-thread float32 scratch: widen the block's half
- * inputs (exact), run the float32 loop, round its half outputs back (nearest-even, or stochastic
- * keyed by the global element index). Every element sees the float32 loop's operations on the
- * same values and the same rounding as in the scalar loop, so the bits are the scalar loop's.
+ * Runs a kernel's float32 vector loop over any storage layout. Native float32 buffers are used in
+ * place; half buffers go through L1-sized blocks of per-thread float32 scratch: widen the block's
+ * half inputs (exact), run the float32 loop, round its half outputs back (nearest-even, or
+ * stochastic keyed by the global element index). Every element sees the float32 loop's operations
+ * on the same values and the same rounding as in the scalar loop, so the bits are the scalar
+ * loop's. Heap buffers take the same path, their blocks copied to and from native memory: the
+ * vector loops are compiled for native segments only ({@link NativeSegments}).
  *
  * <p>Why not convert inside the loop: a loop that widens and narrows in place is too big for one
  * C2 compilation (it stops inlining at the node-count cutoff and the vectors get boxed, ~10x
