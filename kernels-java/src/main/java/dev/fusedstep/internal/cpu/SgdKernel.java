@@ -131,9 +131,11 @@ final class SgdKernel extends OptimizerKernel {
                     g = p.fma(wd, g);
                 }
                 if (hasMomentum) {
-                    FloatVector buf = first
-                            ? g
-                            : g.fma(keep, VectorStorage.loadF32(momentumBuffer, momentumBufferAt, i).mul(mom));
+                    // Loaded on the first step too (and not used): a load under the condition kept
+                    // the buffer's bounds and liveness checks inside the loop once a JVM had run
+                    // first steps over many staged blocks, 0.13 against 0.08 ns/param at 64K.
+                    FloatVector old = VectorStorage.loadF32(momentumBuffer, momentumBufferAt, i);
+                    FloatVector buf = first ? g : g.fma(keep, old.mul(mom));
                     VectorStorage.storeF32(momentumBuffer, momentumBufferAt, i, buf);
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
@@ -170,9 +172,8 @@ final class SgdKernel extends OptimizerKernel {
                     g = p.fma(wd, g);
                 }
                 if (hasMomentum) {
-                    FloatVector buf = first
-                            ? g
-                            : g.fma(keep, VectorStorage.loadF32(momentumBuffer, at, i).mul(mom));
+                    FloatVector old = VectorStorage.loadF32(momentumBuffer, at, i);
+                    FloatVector buf = first ? g : g.fma(keep, old.mul(mom));
                     VectorStorage.storeF32(momentumBuffer, at, i, buf);
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
@@ -207,9 +208,8 @@ final class SgdKernel extends OptimizerKernel {
                     g = p.fma(wd, g);
                 }
                 if (hasMomentum) {
-                    FloatVector buf = first
-                            ? g
-                            : g.fma(keep, VectorStorage.bf16ToFloat(VectorStorage.loadHalves(momentumBuffer, i)).mul(mom));
+                    FloatVector old = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(momentumBuffer, i));
+                    FloatVector buf = first ? g : g.fma(keep, old.mul(mom));
                     VectorStorage.storeHalves(VectorStorage.floatToBf16(buf), momentumBuffer, i);
                     g = nesterov ? buf.fma(momV, g) : buf;
                 }
@@ -242,9 +242,8 @@ final class SgdKernel extends OptimizerKernel {
                 if (l2) {
                     g = p.fma(wd, g);
                 }
-                FloatVector buf = first
-                        ? g
-                        : g.fma(keep, VectorStorage.bf16ToFloat(VectorStorage.loadHalves(momentumBuffer, from + i)).mul(mom));
+                FloatVector old = VectorStorage.bf16ToFloat(VectorStorage.loadHalves(momentumBuffer, from + i));
+                FloatVector buf = first ? g : g.fma(keep, old.mul(mom));
                 VectorStorage.storeHalves(VectorStorage.floatToBf16(buf), momentumBuffer, from + i);
                 g = nesterov ? buf.fma(momV, g) : buf;
                 VectorStorage.storeF32(param, at, i, g.fma(negLr, p));
