@@ -1,7 +1,6 @@
 package dev.fusedstep.internal.cpu;
 
 import dev.fusedstep.DType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -91,19 +90,8 @@ public enum CastKernel {
         };
     }
 
-    /** Elements per block of {@link #throughNative}: its two slots (32 KiB) stay in L1 and L2. */
+    /** Elements per block of {@link #throughNative}: its two blocks (32 KiB) stay in L1 and L2. */
     private static final int STAGED = 4096;
-
-    /** This thread's two native slots of {@link #STAGED} float32 elements each, for {@link #throughNative}. */
-    private record Staging(MemorySegment in, MemorySegment out) {
-        static Staging allocate() {
-            MemorySegment both = Arena.ofAuto().allocate(2L * STAGED * Float.BYTES, 64);
-            return new Staging(both.asSlice(0, (long) STAGED * Float.BYTES),
-                    both.asSlice((long) STAGED * Float.BYTES, (long) STAGED * Float.BYTES));
-        }
-    }
-
-    private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::allocate);
 
     /**
      * {@link #vector} where {@code src} or {@code dst} is on the heap: each block is copied to
@@ -111,13 +99,14 @@ public enum CastKernel {
      * only ({@link NativeSegments}).
      */
     private void throughNative(MemorySegment src, MemorySegment dst, long start, long end) {
-        Staging staging = STAGING.get();
         long inSize = from.byteSize(), outSize = to.byteSize();
+        MemorySegment in = NativeSegments.scratch(0, STAGED * inSize);
+        MemorySegment out = NativeSegments.scratch(1, STAGED * outSize);
         for (long at = start; at < end; at += STAGED) {
             long n = Math.min(STAGED, end - at);
-            MemorySegment.copy(src, at * inSize, staging.in(), 0, n * inSize);
-            scalar(staging.in(), staging.out(), vectorLoop(staging.in(), staging.out(), 0, n), n);
-            MemorySegment.copy(staging.out(), 0, dst, at * outSize, n * outSize);
+            MemorySegment.copy(src, at * inSize, in, 0, n * inSize);
+            scalar(in, out, vectorLoop(in, out, 0, n), n);
+            MemorySegment.copy(out, 0, dst, at * outSize, n * outSize);
         }
     }
 }

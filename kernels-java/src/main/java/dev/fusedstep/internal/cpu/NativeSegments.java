@@ -1,5 +1,6 @@
 package dev.fusedstep.internal.cpu;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -35,5 +36,23 @@ final class NativeSegments {
     /** Whether {@code s} may go to a loop that casts it to {@link #NATIVE}. */
     static boolean castable(MemorySegment s) {
         return NATIVE.isInstance(s);
+    }
+
+    /** Scratch buffers per thread: where {@link CastKernel} and {@link NormKernel} copy heap blocks. */
+    static final int SLOTS = 2;
+
+    private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[SLOTS]);
+
+    /**
+     * This thread's native scratch buffer {@code slot} (0 or 1), at least {@code bytes} long: where
+     * a heap block is copied for a vector loop to read or write. Grown on demand, never shrunk;
+     * freed with the thread.
+     */
+    static MemorySegment scratch(int slot, long bytes) {
+        MemorySegment[] buffers = SCRATCH.get();
+        if (buffers[slot] == null || buffers[slot].byteSize() < bytes) {
+            buffers[slot] = Arena.ofAuto().allocate(Math.max(bytes, 64 * 1024), 64);
+        }
+        return buffers[slot];
     }
 }

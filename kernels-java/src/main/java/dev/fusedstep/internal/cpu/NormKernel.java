@@ -4,7 +4,6 @@ import static dev.fusedstep.internal.cpu.Lanes.F;
 import static dev.fusedstep.internal.cpu.NativeSegments.NATIVE;
 
 import dev.fusedstep.DType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -123,15 +122,10 @@ public final class NormKernel {
      */
     private static MemorySegment nativeCopy(MemorySegment g, DType d, long from, long to) {
         long bytes = (to - from) * d.byteSize();
-        MemorySegment[] copy = COPIES.get();
-        if (copy[0] == null || copy[0].byteSize() < bytes) {
-            copy[0] = Arena.ofAuto().allocate(Math.max(bytes, (long) CpuBackend.CHUNK * Float.BYTES), 64);
-        }
-        MemorySegment.copy(g, from * d.byteSize(), copy[0], 0, bytes);
-        return copy[0];
+        MemorySegment copy = NativeSegments.scratch(0, bytes);
+        MemorySegment.copy(g, from * d.byteSize(), copy, 0, bytes);
+        return copy;
     }
-
-    private static final ThreadLocal<MemorySegment[]> COPIES = ThreadLocal.withInitial(() -> new MemorySegment[1]);
 
     private static final class Vectorized {
         private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
