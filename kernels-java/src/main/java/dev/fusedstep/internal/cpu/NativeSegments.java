@@ -39,7 +39,7 @@ final class NativeSegments {
     }
 
     /** Scratch buffers per thread: where {@link CastKernel} and {@link NormKernel} copy heap blocks. */
-    static final int SLOTS = 2;
+    private static final int SLOTS = 2;
 
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[SLOTS]);
 
