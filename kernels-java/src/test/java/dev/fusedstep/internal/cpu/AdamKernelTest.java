@@ -18,4 +18,16 @@ class AdamKernelTest {
                     : new AdamKernel(new AdamW(lr, beta1, beta2, 1e-8, wd, amsgrad, maximize));
         }, 11);
     }
+
+    @Test
+    void bf16StatesLoopMatchesScalarLoop() {
+        // the loop for float32 parameters with BF16 states (vectorFused), every case; amsgrad stays staged
+        LoopParityHarness.assertVectorMatchesScalar(rnd -> {
+            double wd = rnd.nextBoolean() ? 0 : 1e-2;
+            boolean maximize = rnd.nextBoolean();
+            return rnd.nextBoolean()
+                    ? new AdamKernel(new Adam(1e-2, 0.9, 0.999, 1e-8, wd, false, maximize))
+                    : new AdamKernel(new AdamW(1e-2, 0.9, 0.999, 1e-8, wd, false, maximize));
+        }, 0xB16_5AL, LoopParityHarness.Layout.BF16_STATES);
+    }
 }
